@@ -1,0 +1,29 @@
+/** The states of a `video_jobs` row and the moves between them. */
+export const JOB_STATUSES = ['pending_upload', 'queued', 'generating', 'rendering', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  // The browser asked for an upload URL; the object-created event moves it on.
+  pending_upload: ['queued', 'generating', 'failed'],
+  // The photo is in the bucket; the LTX step claims it.
+  queued: ['generating', 'failed'],
+  // LTX is working; back to queued when a stuck job is retried from its photo.
+  generating: ['rendering', 'queued', 'failed'],
+  // Remotion is working; back to rendering when a stuck render is retried from its clip.
+  rendering: ['completed', 'rendering', 'failed'],
+  completed: [],
+  // A replay starts a failed job again from its source photo.
+  failed: ['queued'],
+};
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === 'completed' || status === 'failed';
+}
+
+export function isJobStatus(value: unknown): value is JobStatus {
+  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+}
