@@ -25,4 +25,10 @@ export interface ObjectStore {
   put(key: string, body: Buffer | Readable, options: PutOptions): Promise<{ etag: string | undefined }>;
   presignPut(key: string, options: { contentType: string; contentLength: number; metadata: Record<string, string>; expiresInSeconds: number }): Promise<{ url: string; headers: Record<string, string> }>;
   presignGet(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * Copies the object onto itself (same bytes, same metadata), so S3 emits a fresh `Object Created`
+   * event (reason CopyObject). The sweeper and replays use it to restart a stage through the same
+   * event path as everything else.
+   */
+  touch(key: string): Promise<void>;
 }

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './job-options';
+import { MUSIC_FILES } from './music';
+
+/**
+ * The one module that reads `process.env`. Everything else receives a typed `PipelineConfig`.
+ * Secrets come either as plain values (local stack, tests) or as SSM parameter names (`*_PARAM`,
+ * the deployed stack), resolved once per cold start by `resolveSecrets`.
+ */
+const envSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  BUCKET_NAME: z.string().min(3),
+  S3_ENDPOINT: z.url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  SUPABASE_URL: z.url(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  SUPABASE_SERVICE_ROLE_KEY_PARAM: z.string().optional(),
+  SUPABASE_JWT_SECRET: z.string().optional(),
+  SUPABASE_JWT_SECRET_PARAM: z.string().optional(),
+  LTX_API_URL: z.url().default('https://api.ltx.video'),
+  LTX_API_KEY: z.string().optional(),
+  LTX_API_KEY_PARAM: z.string().optional(),
+  LTX_MODEL: z.enum(LTX_MODELS).default(BUILTIN_JOB_DEFAULTS.model),
+  LTX_RESOLUTION: z.enum(LTX_RESOLUTIONS).default(BUILTIN_JOB_DEFAULTS.resolution),
+  LTX_FPS: z.coerce.number().pipe(z.union([z.literal(25), z.literal(50)])).default(BUILTIN_JOB_DEFAULTS.fps),
+  LTX_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).default(180),
+  DEFAULT_CAMERA_MOTION: z.enum(CAMERA_MOTIONS).default(BUILTIN_JOB_DEFAULTS.cameraMotion),
+  DEFAULT_MUSIC_FILE: z.enum(MUSIC_FILES).default(BUILTIN_JOB_DEFAULTS.musicFile as (typeof MUSIC_FILES)[number]),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  EVENTBRIDGE_ENDPOINT: z.url().optional(),
+  PUBLIC_MEDIA_BASE_URL: z.url().optional(),
+  CDN_BASE_URL: z.url().optional(),
+  RENDERER: z.enum(['local', 'lambda']).default('local'),
+  RENDER_WIDTH: z.coerce.number().int().min(16).max(3840).optional(),
+  RENDER_HEIGHT: z.coerce.number().int().min(16).max(2160).optional(),
+  REMOTION_FUNCTION_NAME: z.string().optional(),
+  REMOTION_SERVE_URL: z.string().optional(),
+  REMOTION_REGION: z.string().optional(),
+  REMOTION_BROWSER_EXECUTABLE: z.string().optional(),
+  ALLOWED_ORIGINS: z.string().default('*'),
+  MAX_JOBS_PER_DAY: z.coerce.number().int().min(0).default(50),
+  OPERATOR_USER_ID: z.uuid().default('00000000-0000-4000-8000-000000000001'),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  STUCK_JOB_MINUTES: z.coerce.number().int().min(1).default(15),
+  MAX_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+});
+
+export interface PipelineConfig {
+  region: string;
+  bucket: string;
+  s3: { endpoint: string | undefined; accessKeyId: string | undefined; secretAccessKey: string | undefined };
+  supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string };
+  ltx: { apiUrl: string; apiKey: SecretRef | undefined; timeoutMs: number };
+  jobDefaults: JobDefaults;
+  eventBus: { name: string; endpoint: string | undefined };
+  /** Base URL under which `renders/` and `thumbnails/` keys are served (CloudFront, or the local stack's /media/). */
+  publicMediaBaseUrl: string | undefined;
+  renderer:
+    | { kind: 'local'; browserExecutable: string | undefined; width: number | undefined; height: number | undefined }
+    | { kind: 'lambda'; functionName: string; serveUrl: string; region: string };
+  allowedOrigins: string[];
+  maxJobsPerDay: number;
+  operatorUserId: string;
+  uploadUrlTtlSeconds: number;
+  stuckJobMinutes: number;
+  maxJobAttempts: number;
+}
+
+/** A secret given either as its value or as the name of an SSM SecureString parameter. */
+export type SecretRef = { value: string } | { ssmParameter: string };
+
+function secretRef(name: string, value: string | undefined, param: string | undefined): SecretRef | undefined {
+  if (value && param) throw new ConfigError(`${name} and ${name}_PARAM are both set: set only one`);
+  if (value) return { value };
+  if (param) return { ssmParameter: param };
+  return undefined;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): PipelineConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const serviceRoleKey = secretRef('SUPABASE_SERVICE_ROLE_KEY', e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_SERVICE_ROLE_KEY_PARAM);
+  if (!serviceRoleKey) throw new ConfigError('SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_SERVICE_ROLE_KEY_PARAM) is required');
+  const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');
+  let renderer: PipelineConfig['renderer'];
+  if (e.RENDERER === 'lambda') {
+    if (!e.REMOTION_FUNCTION_NAME || !e.REMOTION_SERVE_URL) {
+      throw new ConfigError('RENDERER=lambda needs REMOTION_FUNCTION_NAME and REMOTION_SERVE_URL');
+    }
+    renderer = { kind: 'lambda', functionName: e.REMOTION_FUNCTION_NAME, serveUrl: e.REMOTION_SERVE_URL, region: e.REMOTION_REGION ?? e.AWS_REGION };
+  } else {
+    renderer = { kind: 'local', browserExecutable: e.REMOTION_BROWSER_EXECUTABLE, width: e.RENDER_WIDTH, height: e.RENDER_HEIGHT };
+  }
+  return {
+    region: e.AWS_REGION,
+    bucket: e.BUCKET_NAME,
+    s3: { endpoint: e.S3_ENDPOINT, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY },
+    supabase: {
+      url: supabaseUrl,
+      serviceRoleKey,
+      jwtSecret: secretRef('SUPABASE_JWT_SECRET', e.SUPABASE_JWT_SECRET, e.SUPABASE_JWT_SECRET_PARAM),
+      jwksUrl: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
+    },
+    ltx: { apiUrl: e.LTX_API_URL, apiKey: secretRef('LTX_API_KEY', e.LTX_API_KEY, e.LTX_API_KEY_PARAM), timeoutMs: e.LTX_TIMEOUT_SECONDS * 1000 },
+    jobDefaults: {
+      ...BUILTIN_JOB_DEFAULTS,
+      cameraMotion: e.DEFAULT_CAMERA_MOTION,
+      musicFile: e.DEFAULT_MUSIC_FILE,
+      model: e.LTX_MODEL,
+      resolution: e.LTX_RESOLUTION,
+      fps: e.LTX_FPS,
+    },
+    eventBus: { name: e.EVENT_BUS_NAME, endpoint: e.EVENTBRIDGE_ENDPOINT },
+    publicMediaBaseUrl: e.CDN_BASE_URL ?? e.PUBLIC_MEDIA_BASE_URL,
+    renderer,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    maxJobsPerDay: e.MAX_JOBS_PER_DAY,
+    operatorUserId: e.OPERATOR_USER_ID,
+    uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
+    stuckJobMinutes: e.STUCK_JOB_MINUTES,
+    maxJobAttempts: e.MAX_JOB_ATTEMPTS,
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { PipelineConfig } from './config';
+import { QuotaExceededError } from './errors';
+import { resolveJobOptions } from './job-options';
+import type { JobStore } from './job-store';
+import { IMAGE_EXTENSIONS, imageKey } from './keys';
+import type { ObjectStore } from './object-store';
+import { optionsToMetadata } from './job-metadata';
+import type { SignedInUser } from './verify-access-token';
+import type { UploadRequest } from './upload-request';
+
+export interface CreateUploadDeps {
+  store: ObjectStore;
+  jobs: JobStore;
+  config: Pick<PipelineConfig, 'jobDefaults' | 'maxJobsPerDay' | 'uploadUrlTtlSeconds'>;
+  newId?: () => string;
+  now?: () => Date;
+}
+
+export interface UploadTicket {
+  jobId: string;
+  key: string;
+  uploadUrl: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/**
+ * Records a `pending_upload` job and signs a PUT for exactly the announced file. Nothing else
+ * happens until the photo lands in the bucket and its Object Created event starts the pipeline.
+ */
+export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, request: UploadRequest): Promise<UploadTicket> {
+  const now = deps.now?.() ?? new Date();
+  const { maxJobsPerDay } = deps.config;
+  if (maxJobsPerDay > 0) {
+    const used = await deps.jobs.countCreatedSince(user.userId, new Date(now.getTime() - 24 * 3600 * 1000));
+    if (used >= maxJobsPerDay) {
+      throw new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${maxJobsPerDay}. Try again tomorrow.`, { used, limit: maxJobsPerDay });
+    }
+  }
+  const jobId = deps.newId?.() ?? randomUUID();
+  const key = imageKey(user.userId, jobId, IMAGE_EXTENSIONS[request.contentType]);
+  const options = resolveJobOptions(request.options, deps.config.jobDefaults);
+  await deps.jobs.createIfAbsent({ id: jobId, user_id: user.userId, status: 'pending_upload', options, origin: 'upload', source_key: key });
+  const ttl = deps.config.uploadUrlTtlSeconds;
+  const { url, headers } = await deps.store.presignPut(key, {
+    contentType: request.contentType,
+    contentLength: request.size,
+    metadata: { 'job-id': jobId, 'user-id': user.userId, 'original-filename': request.filename, ...optionsToMetadata(options) },
+    expiresInSeconds: ttl,
+  });
+  return { jobId, key, uploadUrl: url, method: 'PUT', headers, expiresAt: new Date(now.getTime() + ttl * 1000).toISOString() };
+}

@@ -1,0 +1,23 @@
+/**
+ * Structured logging: one JSON object per line (what CloudWatch Logs Insights queries well). Callers
+ * pass facts, never secrets or tokens.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export function createLogger(base: Record<string, unknown> = {}, sink: (line: string) => void = (l) => console.log(l)): Logger {
+  return {
+    log(level, message, fields = {}) {
+      sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...base, ...fields }));
+    },
+    child(fields) {
+      return createLogger({ ...base, ...fields }, sink);
+    },
+  };
+}
+
+/** A logger that drops everything (unit tests that do not assert on logs). */
+export const silentLogger: Logger = { log() {}, child() { return silentLogger; } };

@@ -1,0 +1,166 @@
+import type { PipelineConfig } from './config';
+import { describeError, isRetryable, ValidationError } from './errors';
+import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from './image-check';
+import { optionsFromMetadata, optionsToMetadata } from './job-metadata';
+import type { JobReporter } from './job-reporter';
+import type { JobStore, VideoJob } from './job-store';
+import { derivedJobId, ltxVideoKey, ownerFromKey, parseUploadImageKey, PREFIXES, titleFromKey, isUuid } from './keys';
+import type { Logger } from './logger';
+import type { ObjectCreated } from './object-created-event';
+import type { ObjectStore } from './object-store';
+import type { VideoGenerator } from './video-generator';
+
+/** LTX accepts images inline as a data URI up to 7 MB; larger ones go by (presigned) URL. */
+const DATA_URI_MAX_BYTES = 7 * 1024 * 1024;
+
+export interface LtxStepDeps {
+  store: ObjectStore;
+  jobs: JobStore;
+  generator: VideoGenerator;
+  reporter: JobReporter;
+  logger: Logger;
+  config: Pick<PipelineConfig, 'jobDefaults' | 'operatorUserId' | 'maxJobAttempts'>;
+}
+
+export type StepOutcome = { outcome: 'done'; jobId: string } | { outcome: 'skipped'; jobId?: string; reason: string } | { outcome: 'failed'; jobId: string; reason: string };
+
+/**
+ * `images/` Object Created → the base clip under `ltx-videos/`. Safe under at-least-once delivery:
+ * only the delivery that claims the job (a compare-and-set on its status) calls LTX; every other
+ * delivery of the same object is skipped. Transient failures release the claim and throw, so the
+ * event's retry picks the job up again; permanent ones mark the job failed with a reason.
+ */
+export async function runLtxStep(deps: LtxStepDeps, object: ObjectCreated): Promise<StepOutcome> {
+  const { logger } = deps;
+  if (!object.key.startsWith(PREFIXES.images)) return { outcome: 'skipped', reason: `${object.key} is not under ${PREFIXES.images}` };
+
+  const job = await findOrCreateJob(deps, object);
+  if ('skipped' in job) return { outcome: 'skipped', reason: job.skipped };
+  if (job.status !== 'pending_upload' && job.status !== 'queued') {
+    return { outcome: 'skipped', jobId: job.id, reason: `job is already ${job.status}` };
+  }
+  if (job.attempts >= deps.config.maxJobAttempts) {
+    await deps.reporter.fail(job, `Video generation gave up after ${job.attempts} attempts. ${job.error ?? ''}`.trim());
+    return { outcome: 'failed', jobId: job.id, reason: 'attempts exhausted' };
+  }
+  const claimed = await deps.jobs.updateWhere(
+    job.id,
+    ['pending_upload', 'queued'],
+    { status: 'generating', progress: 5, attempts: job.attempts + 1, source_etag: object.etag, error: null },
+    job.attempts,
+  );
+  if (!claimed) return { outcome: 'skipped', jobId: job.id, reason: 'another delivery claimed the job' };
+  await deps.reporter.statusChanged(claimed);
+
+  try {
+    await generateClip(deps, claimed, object);
+    return { outcome: 'done', jobId: claimed.id };
+  } catch (err) {
+    const reason = describeError(err);
+    if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
+      logger.log('warn', 'ltx step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
+      // Release the claim so the retried delivery can take it again.
+      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${reason}` });
+      deps.reporter.forget(claimed.id);
+      throw err;
+    }
+    logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
+    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${reason}` : reason);
+    return { outcome: 'failed', jobId: claimed.id, reason };
+  }
+}
+
+async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCreated): Promise<void> {
+  const sourceKey = job.source_key ?? object.key;
+  const head = await deps.store.head(sourceKey);
+  if (!head) throw new ValidationError('image', `The photo ${sourceKey} is no longer in the bucket.`);
+  // Read no more than the limit allows: an oversized object fails on its size before any download.
+  checkImageSize(head.size);
+  const bytes = await deps.store.getBytes(sourceKey, MAX_IMAGE_BYTES);
+  const contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+  const imageUri =
+    bytes.length <= DATA_URI_MAX_BYTES
+      ? `data:${contentType};base64,${bytes.toString('base64')}`
+      : await deps.store.presignGet(sourceKey, 600);
+
+  const ticker = startProgressTicker(deps.reporter, job.id);
+  try {
+    const clip = await deps.generator.generate({ imageUri, options: job.options });
+    const ltxKey = ltxVideoKey(job.user_id, job.id);
+    await deps.store.put(ltxKey, clip.body, {
+      contentType: 'video/mp4',
+      metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
+    });
+    // The clip's own event may already have started the render: only touch the row if it has not.
+    // `attempts` restarts at 0: it counts the attempts of the stage in progress.
+    await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0 });
+    deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts });
+  } finally {
+    ticker.stop();
+  }
+}
+
+/**
+ * LTX answers in one piece after 30 to 120 s with no progress of its own; the bar creeps from 5 %
+ * towards 45 % on a one-minute time constant so the user sees the job is alive.
+ */
+function startProgressTicker(reporter: JobReporter, jobId: string): { stop(): void } {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const t = (Date.now() - started) / 60_000;
+    void reporter.progress(jobId, 'generating', 5 + 40 * (1 - Math.exp(-t)));
+  }, 3000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+type ResolvedJob = VideoJob | { skipped: string };
+
+/**
+ * The job an `images/` object belongs to. An upload through the endpoint has one already (its id is
+ * in the key); a photo dropped by hand gets one now, with an id derived from bucket, key and ETag so
+ * every delivery of the same event finds the same job.
+ */
+async function findOrCreateJob(deps: LtxStepDeps, object: ObjectCreated): Promise<ResolvedJob> {
+  const upload = parseUploadImageKey(object.key);
+  if (upload) {
+    const existing = await deps.jobs.get(upload.jobId);
+    if (existing) {
+      if (existing.user_id !== upload.userId || existing.source_key !== object.key) {
+        deps.logger.log('warn', 'object key does not match its job', { key: object.key, jobId: existing.id });
+        return { skipped: `job ${existing.id} belongs to another key` };
+      }
+      return existing;
+    }
+  }
+  const head = await deps.store.head(object.key);
+  if (!head) return { skipped: `${object.key} no longer exists` };
+  const jobId = upload?.jobId ?? derivedJobId(object.bucket, object.key, head.etag ?? object.etag);
+  const metaOwner = head.metadata['user-id'];
+  const userId = upload?.userId ?? (isUuid(metaOwner) ? metaOwner : null) ?? ownerFromKey(object.key) ?? deps.config.operatorUserId;
+  const existing = await deps.jobs.get(jobId);
+  if (existing) return existing;
+  let options;
+  let invalid: string | undefined;
+  try {
+    options = optionsFromMetadata(head.metadata, titleFromKey(object.key), deps.config.jobDefaults);
+  } catch (err) {
+    // Bad metadata is the operator's to fix: record the job as failed with the reason, so it is seen.
+    invalid = `The photo's metadata is invalid: ${describeError(err)}`;
+    options = optionsFromMetadata({}, titleFromKey(object.key), deps.config.jobDefaults);
+  }
+  const job = await deps.jobs.createIfAbsent({
+    id: jobId,
+    user_id: userId,
+    status: invalid ? 'failed' : 'queued',
+    options,
+    origin: 'operator',
+    source_key: object.key,
+    source_etag: head.etag ?? object.etag,
+    error: invalid ?? null,
+  });
+  deps.logger.log('info', 'job created for a dropped photo', { jobId, key: object.key, userId });
+  await deps.reporter.statusChanged(job);
+  if (invalid) return { skipped: invalid };
+  return job;
+}
