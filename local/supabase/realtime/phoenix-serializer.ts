@@ -1,0 +1,150 @@
+/**
+ * Phoenix channel frames as realtime-js speaks them: vsn 1.0.0 sends JSON objects, vsn 2.0.0 sends
+ * JSON arrays `[join_ref, ref, topic, event, payload]` plus binary "user broadcast push" frames for
+ * `broadcast` (see @supabase/realtime-js lib/serializer.ts). Decoding takes `unknown` bytes from the
+ * wire and never throws: a bad frame becomes a `FrameError` the session answers politely.
+ */
+
+export type Vsn = '1.0.0' | '2.0.0';
+export const SUPPORTED_VSNS: readonly Vsn[] = ['1.0.0', '2.0.0'];
+
+export interface PhoenixMessage {
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: unknown;
+}
+
+export class FrameError extends Error {
+  constructor(
+    message: string,
+    /** What of the frame we could read, so the reply can still carry its ref and topic. */
+    readonly partial: { ref: string | null; topic: string | null; joinRef: string | null } = {
+      ref: null,
+      topic: null,
+      joinRef: null,
+    },
+  ) {
+    super(message);
+    this.name = 'FrameError';
+  }
+}
+
+/** realtime-js kinds for binary frames: 3 = client push, 4 = server broadcast. */
+const KIND_USER_BROADCAST_PUSH = 3;
+const KIND_USER_BROADCAST = 4;
+const ENCODING_BINARY = 0;
+const ENCODING_JSON = 1;
+
+function refOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+function fromParts(joinRef: unknown, ref: unknown, topic: unknown, event: unknown, payload: unknown): PhoenixMessage {
+  const partial = { ref: refOf(ref), topic: typeof topic === 'string' ? topic : null, joinRef: refOf(joinRef) };
+  if (typeof topic !== 'string' || topic.length === 0) {
+    throw new FrameError(`frame field "topic" must be a non-empty string, received ${describe(topic)}`, partial);
+  }
+  if (typeof event !== 'string' || event.length === 0) {
+    throw new FrameError(`frame field "event" must be a non-empty string, received ${describe(event)}`, partial);
+  }
+  return { joinRef: partial.joinRef, ref: partial.ref, topic, event, payload: payload ?? {} };
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Decodes one WebSocket frame. Throws FrameError on anything realtime-js would not send. */
+export function decodeFrame(data: Buffer, isBinary: boolean, vsn: Vsn): PhoenixMessage {
+  if (isBinary) {
+    if (vsn !== '2.0.0') throw new FrameError('binary frames need vsn 2.0.0');
+    return decodeBinaryPush(data);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+  } catch {
+    throw new FrameError(`frame is not valid JSON (${data.length} bytes)`);
+  }
+  if (vsn === '2.0.0') {
+    if (!Array.isArray(parsed) || parsed.length !== 5) {
+      throw new FrameError(`vsn 2.0.0 frame must be a JSON array [join_ref, ref, topic, event, payload], received ${describe(parsed)}`);
+    }
+    const [joinRef, ref, topic, event, payload] = parsed as unknown[];
+    return fromParts(joinRef, ref, topic, event, payload);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FrameError(`vsn 1.0.0 frame must be a JSON object {topic, event, payload, ref}, received ${describe(parsed)}`);
+  }
+  const o = parsed as Record<string, unknown>;
+  return fromParts(o.join_ref, o.ref, o.topic, o.event, o.payload);
+}
+
+/** Kind 3: [kind, joinRefLen, refLen, topicLen, eventLen, metaLen, encoding, ...strings, payload]. */
+function decodeBinaryPush(data: Buffer): PhoenixMessage {
+  const HEADER = 7;
+  if (data.length < HEADER) throw new FrameError(`binary frame too short (${data.length} bytes, header is ${HEADER})`);
+  const kind = data[0];
+  if (kind !== KIND_USER_BROADCAST_PUSH) {
+    throw new FrameError(`binary frame kind must be ${KIND_USER_BROADCAST_PUSH} (user broadcast push), received ${kind}`);
+  }
+  const lens = [data[1]!, data[2]!, data[3]!, data[4]!, data[5]!];
+  const encoding = data[6];
+  const total = HEADER + lens.reduce((a, b) => a + b, 0);
+  if (data.length < total) throw new FrameError(`binary frame truncated: header announces ${total} bytes, received ${data.length}`);
+  let offset = HEADER;
+  const [joinRef, ref, topic, userEvent, meta] = lens.map((len) => {
+    const s = data.subarray(offset, offset + len).toString('utf8');
+    offset += len;
+    return s;
+  }) as [string, string, string, string, string];
+  const body = data.subarray(offset);
+  let userPayload: unknown;
+  if (encoding === ENCODING_JSON) {
+    try {
+      userPayload = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new FrameError('binary broadcast payload marked JSON is not valid JSON', { ref: ref || null, topic, joinRef: joinRef || null });
+    }
+  } else if (encoding === ENCODING_BINARY) {
+    userPayload = Buffer.from(body);
+  } else {
+    throw new FrameError(`binary frame encoding must be 0 (binary) or 1 (JSON), received ${encoding}`);
+  }
+  let metadata: Record<string, unknown> = {};
+  if (meta) {
+    try {
+      const m: unknown = JSON.parse(meta);
+      if (typeof m === 'object' && m !== null && !Array.isArray(m)) metadata = m as Record<string, unknown>;
+    } catch {
+      throw new FrameError('binary frame metadata is not valid JSON');
+    }
+  }
+  const payload = { ...metadata, type: 'broadcast', event: userEvent, payload: userPayload };
+  return fromParts(joinRef || null, ref || null, topic, 'broadcast', payload);
+}
+
+/** Encodes a server message; binary broadcast payloads become kind-4 frames (vsn 2.0.0 only). */
+export function encodeMessage(msg: PhoenixMessage, vsn: Vsn): string | Buffer {
+  const p = msg.payload as { payload?: unknown; event?: unknown } | null;
+  if (vsn === '2.0.0' && msg.event === 'broadcast' && p && Buffer.isBuffer(p.payload) && typeof p.event === 'string') {
+    return encodeBinaryBroadcast(msg.topic, p.event, p.payload);
+  }
+  if (vsn === '2.0.0') return JSON.stringify([msg.joinRef, msg.ref, msg.topic, msg.event, msg.payload]);
+  return JSON.stringify({ join_ref: msg.joinRef, ref: msg.ref, topic: msg.topic, event: msg.event, payload: msg.payload });
+}
+
+/** Kind 4: [kind, topicLen, eventLen, metaLen, encoding, topic, event, meta, payload]. */
+function encodeBinaryBroadcast(topic: string, event: string, body: Buffer): Buffer {
+  const t = Buffer.from(topic, 'utf8');
+  const e = Buffer.from(event, 'utf8');
+  const header = Buffer.from([KIND_USER_BROADCAST, t.length, e.length, 0, ENCODING_BINARY]);
+  return Buffer.concat([header, t, e, body]);
+}
