@@ -1,0 +1,148 @@
+import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Construct } from 'constructs';
+import { RULES, type PipelineRule, type PipelineTarget } from '../shared/event-patterns';
+import { policyDocument } from './iam';
+
+/** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
+export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
+/**
+ * Lambda retries a failed asynchronous render invocation once more (the handler is idempotent and
+ * records retryable failures itself); after that the event goes to the render DLQ.
+ */
+export const RENDER_ASYNC_RETRIES = 1;
+export const SWEEP_SCHEDULE = 'rate(5 minutes)';
+
+function ruleFor(target: PipelineTarget): PipelineRule {
+  const rule = RULES.find((r) => r.target === target);
+  if (!rule) throw new Error(`shared/event-patterns.ts defines no rule for target ${target}`);
+  return rule;
+}
+
+/** A rule on the default bus (where S3 sends its events) with the shared pattern for `bucketName`. */
+function objectCreatedRule(scope: Construct, id: string, namePrefix: string, bucketName: string, target: PipelineTarget): CloudwatchEventRule {
+  const rule = ruleFor(target);
+  return new CloudwatchEventRule(scope, id, {
+    name: `${namePrefix}-${rule.name}`,
+    description: rule.description,
+    // The bucket name is a Terraform reference here; cdktf resolves it inside the JSON string.
+    eventPattern: JSON.stringify(rule.pattern(bucketName)),
+  });
+}
+
+/** Lets one EventBridge rule (and nothing else) send messages to a queue. */
+function allowRuleToSend(scope: Construct, id: string, queue: SqsQueue, ruleArn: string): SqsQueuePolicy {
+  const doc = policyDocument(scope, `${id}-doc`, [
+    {
+      sid: 'EventBridgeRuleSends',
+      effect: 'Allow',
+      principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.arn],
+      condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [ruleArn] }],
+    },
+  ]);
+  return new SqsQueuePolicy(scope, id, { queueUrl: queue.url, policy: doc.json });
+}
+
+export interface PipelineEventsProps {
+  namePrefix: string;
+  bucketName: string;
+  ltxQueue: SqsQueue;
+  ltxDeadLetterQueue: SqsQueue;
+  renderDeadLetterQueue: SqsQueue;
+  ltxFunction: LambdaFunction;
+  renderFunction: LambdaFunction;
+  sweepFunction: LambdaFunction;
+  ltxConcurrency: number;
+}
+
+/**
+ * The wiring: images/ -> SQS -> LTX (bounded concurrency), ltx-videos/ -> render (retries + DLQ),
+ * a 5-minute schedule -> sweep.
+ */
+export class PipelineEvents extends Construct {
+  readonly imagesRule: CloudwatchEventRule;
+  readonly ltxVideosRule: CloudwatchEventRule;
+  readonly sweepRule: CloudwatchEventRule;
+  readonly ltxEventSource: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: PipelineEventsProps) {
+    super(scope, id);
+
+    // images/ -> queue. The queue, not EventBridge, absorbs bursts: LTX's quota is per concurrent request.
+    this.imagesRule = objectCreatedRule(this, 'images-rule', props.namePrefix, props.bucketName, 'ltx');
+    allowRuleToSend(this, 'ltx-queue-policy', props.ltxQueue, this.imagesRule.arn);
+    allowRuleToSend(this, 'ltx-dlq-policy', props.ltxDeadLetterQueue, this.imagesRule.arn);
+    new CloudwatchEventTarget(this, 'images-target', {
+      rule: this.imagesRule.name,
+      targetId: 'ltx-queue',
+      arn: props.ltxQueue.arn,
+      retryPolicy: TARGET_RETRY,
+      // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
+      deadLetterConfig: { arn: props.ltxDeadLetterQueue.arn },
+    });
+    this.ltxEventSource = new LambdaEventSourceMapping(this, 'ltx-source', {
+      eventSourceArn: props.ltxQueue.arn,
+      functionName: props.ltxFunction.arn,
+      // One photo per invocation: a batch of several would run LTX calls one after another inside one
+      // function timeout, and the concurrency cap below would no longer equal LTX calls in flight.
+      batchSize: 1,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.ltxConcurrency },
+    });
+
+    // ltx-videos/ -> render function, invoked asynchronously by EventBridge.
+    this.ltxVideosRule = objectCreatedRule(this, 'ltx-videos-rule', props.namePrefix, props.bucketName, 'render');
+    allowRuleToSend(this, 'render-dlq-policy', props.renderDeadLetterQueue, this.ltxVideosRule.arn);
+    new CloudwatchEventTarget(this, 'ltx-videos-target', {
+      rule: this.ltxVideosRule.name,
+      targetId: 'render-function',
+      arn: props.renderFunction.arn,
+      // Delivery failures (throttling, service errors) are retried by EventBridge, then dead-lettered.
+      retryPolicy: TARGET_RETRY,
+      deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
+    });
+    new LambdaPermission(this, 'render-invoke', {
+      statementId: 'AllowLtxVideosRule',
+      action: 'lambda:InvokeFunction',
+      functionName: props.renderFunction.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: this.ltxVideosRule.arn,
+    });
+    // Failures of the function itself are Lambda's asynchronous retries, then its on-failure destination.
+    new LambdaFunctionEventInvokeConfig(this, 'render-async', {
+      functionName: props.renderFunction.functionName,
+      maximumRetryAttempts: RENDER_ASYNC_RETRIES,
+      maximumEventAgeInSeconds: TARGET_RETRY.maximumEventAgeInSeconds,
+      destinationConfig: { onFailure: { destination: props.renderDeadLetterQueue.arn } },
+    });
+
+    // The sweep: fails jobs that stopped moving (a lost event, a crashed function).
+    this.sweepRule = new CloudwatchEventRule(this, 'sweep-rule', {
+      name: `${props.namePrefix}-sweep`,
+      description: 'Every 5 minutes: fail jobs stuck for longer than STUCK_JOB_MINUTES',
+      scheduleExpression: SWEEP_SCHEDULE,
+    });
+    new CloudwatchEventTarget(this, 'sweep-target', { rule: this.sweepRule.name, targetId: 'sweep-function', arn: props.sweepFunction.arn });
+    new LambdaPermission(this, 'sweep-invoke', {
+      statementId: 'AllowSweepSchedule',
+      action: 'lambda:InvokeFunction',
+      functionName: props.sweepFunction.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: this.sweepRule.arn,
+    });
+  }
+}
+
+/** The custom bus for the pipeline's domain events (job status changes, replays). */
+export function domainEventBus(scope: Construct, namePrefix: string): CloudwatchEventBus {
+  return new CloudwatchEventBus(scope, 'domain-events', { name: `${namePrefix}-events` });
+}

@@ -1,0 +1,184 @@
+import { Fn, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/job-options';
+import { LTX_DEFAULT_CONCURRENCY } from '../shared/ltx/ltx-limits';
+
+/**
+ * Everything that differs between installations, as Terraform variables: the synthesized JSON stays a
+ * plain Terraform configuration that `terraform apply -var ...` (or OpenTofu) can deploy without
+ * cdktf. Defaults are the production facts of the original installation (/work/shared/seeds): region
+ * us-east-1, the web origin on Vercel, the Remotion site `myhost-bizmate-video` in its bucket.
+ * docs/deploy.md lists them with how to override.
+ */
+
+/** Remotion's naming of the function `deployFunction` creates (speculateFunctionName), for 4.0.527 at 3008 MB / 10240 MB / 300 s. */
+export const REMOTION_FUNCTION_SPEC = { memorySizeInMb: 3008, diskSizeInMb: 10240, timeoutInSeconds: 300 } as const;
+/** `speculateFunctionName(REMOTION_FUNCTION_SPEC)` of the installed @remotion/lambda; a test pins the two together. */
+export const DEFAULT_REMOTION_FUNCTION_NAME = 'remotion-render-4-0-527-mem3008mb-disk10240mb-300sec';
+export const DEFAULT_REMOTION_SERVE_URL =
+  'https://remotionlambda-useast1-1w04idkkha.s3.us-east-1.amazonaws.com/sites/myhost-bizmate-video/index.html';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export interface StackInputs {
+  region: string;
+  namePrefix: string;
+  allowedOrigins: string[];
+  /** `allowedOrigins` joined with commas, for the ALLOWED_ORIGINS variable. */
+  allowedOriginsCsv: string;
+  supabaseUrl: string;
+  supabaseServiceRoleKeyParam: string;
+  supabaseJwtSecretParam: string;
+  ltxApiKeyParam: string;
+  ltxApiUrl: string;
+  ltxModel: string;
+  ltxResolution: string;
+  ltxFps: number;
+  ltxConcurrency: number;
+  remotionFunctionName: string;
+  remotionServeUrl: string;
+  remotionRoleName: string;
+  ltxVideosExpirationDays: number;
+  logRetentionDays: number;
+  maxJobsPerDay: number;
+  operatorUserId: string;
+  uploadUrlTtlSeconds: number;
+  stuckJobMinutes: number;
+  alarmActionArns: string[];
+  cdnPriceClass: string;
+}
+
+interface Validation {
+  condition: string;
+  errorMessage: string;
+}
+
+/** In Terraform's JSON syntax an expression is a string template: a bare `a >= 2` would be a string, not a bool. */
+function expression(v: Validation): Validation {
+  return { condition: `\${${v.condition}}`, errorMessage: v.errorMessage };
+}
+
+const SSM_NAME = 'can(regex("^/[A-Za-z0-9_./-]+$", var.NAME))';
+
+function ssmParamVariable(scope: Construct, id: string, description: string, fallback: string): TerraformVariable {
+  return new TerraformVariable(scope, id, {
+    type: 'string',
+    default: fallback,
+    description: `${description} The NAME of an SSM SecureString parameter the operator creates (aws ssm put-parameter); the function reads its value at cold start. Never the value itself.`,
+    validation: [expression({ condition: SSM_NAME.replace('NAME', id), errorMessage: `${id} must be an SSM parameter name starting with "/".` })],
+  });
+}
+
+export function defineInputs(scope: Construct): StackInputs {
+  const str = (id: string, description: string, fallback?: string, validation?: Validation) =>
+    new TerraformVariable(scope, id, { type: 'string', description, ...(fallback === undefined ? {} : { default: fallback }), ...(validation ? { validation: [expression(validation)] } : {}) });
+  const num = (id: string, description: string, fallback: number, validation?: Validation) =>
+    new TerraformVariable(scope, id, { type: 'number', description, default: fallback, ...(validation ? { validation: [expression(validation)] } : {}) });
+
+  const region = str('region', 'AWS region of the whole stack. Remotion Lambda must run in the same region as the bucket it writes to.', 'us-east-1');
+  const namePrefix = str('name_prefix', 'Prefix of every resource name (functions, queues, bus, roles).', 'villa-video', {
+    condition: 'can(regex("^[a-z][a-z0-9-]{1,23}$", var.name_prefix))',
+    errorMessage: 'name_prefix must be 2-24 characters: lower-case letters, digits and hyphens, starting with a letter.',
+  });
+  const allowedOrigins = new TerraformVariable(scope, 'allowed_origins', {
+    type: 'list(string)',
+    default: ['https://myhost-bizmate.vercel.app'],
+    description: 'Web origins allowed by the bucket CORS (the presigned PUT) and the upload URL CORS, e.g. ["https://myhost-bizmate.vercel.app", "http://localhost:5173"].',
+    validation: [
+      expression({
+        condition: 'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[^/*]+$", o))])',
+        errorMessage: 'allowed_origins must be a non-empty list of origins like https://example.com (scheme and host, no path, no "*").',
+      }),
+    ],
+  });
+  const supabaseUrl = str('supabase_url', 'URL of the Supabase project, e.g. https://abcd.supabase.co. Required: no default can point at your project.', undefined, {
+    condition: 'can(regex("^https://", var.supabase_url))',
+    errorMessage: 'supabase_url must start with https://.',
+  });
+  const serviceRole = ssmParamVariable(scope, 'supabase_service_role_key_param', 'Supabase service-role key (the handlers write jobs and videos with it).', '/villa-video/supabase-service-role-key');
+  const jwtSecret = ssmParamVariable(scope, 'supabase_jwt_secret_param', "Supabase JWT secret (HS256), for projects whose user tokens are not signed with the project's JWKS keys.", '/villa-video/supabase-jwt-secret');
+  const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', '/villa-video/ltx-api-key');
+  const ltxApiUrl = str('ltx_api_url', 'LTX-2 API base URL.', 'https://api.ltx.video');
+  const ltxModel = str('ltx_model', `Default LTX-2 model when an upload names none: ${LTX_MODELS.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.model, {
+    condition: `contains(${JSON.stringify(LTX_MODELS)}, var.ltx_model)`,
+    errorMessage: `ltx_model must be one of ${LTX_MODELS.join(', ')}.`,
+  });
+  const ltxResolution = str('ltx_resolution', `Default LTX-2 resolution: ${LTX_RESOLUTIONS.join(', ')}.`, BUILTIN_JOB_DEFAULTS.resolution, {
+    condition: `contains(${JSON.stringify(LTX_RESOLUTIONS)}, var.ltx_resolution)`,
+    errorMessage: `ltx_resolution must be one of ${LTX_RESOLUTIONS.join(', ')}.`,
+  });
+  const ltxFps = num('ltx_fps', `Default LTX-2 frame rate: ${FPS_VALUES.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.fps, {
+    condition: `contains(${JSON.stringify(FPS_VALUES)}, var.ltx_fps)`,
+    errorMessage: `ltx_fps must be one of ${FPS_VALUES.join(', ')}.`,
+  });
+  const ltxConcurrency = num(
+    'ltx_concurrency',
+    'Concurrent LTX-2 generations your LTX account allows (its quota counts concurrent requests). The images/ queue feeds the LTX function with at most this many at once; a burst waits in the queue. SQS event sources accept 2 to 1000.',
+    LTX_DEFAULT_CONCURRENCY,
+    { condition: 'var.ltx_concurrency >= 2 && var.ltx_concurrency <= 1000 && floor(var.ltx_concurrency) == var.ltx_concurrency', errorMessage: 'ltx_concurrency must be a whole number from 2 to 1000 (the limits of an SQS event source\'s maximum concurrency).' },
+  );
+  const remotionFunctionName = str('remotion_function_name', 'Name of the Remotion Lambda function (printed by `npm run deploy:remotion`). Its Remotion version must equal the installed @remotion/lambda version.', DEFAULT_REMOTION_FUNCTION_NAME, {
+    condition: 'can(regex("^[A-Za-z0-9_-]{1,64}$", var.remotion_function_name))',
+    errorMessage: 'remotion_function_name must be 1-64 letters, digits, hyphens or underscores.',
+  });
+  const remotionServeUrl = str('remotion_serve_url', 'Serve URL of the deployed Remotion site (printed by `npm run deploy:remotion`).', DEFAULT_REMOTION_SERVE_URL, {
+    condition: 'can(regex("^https://", var.remotion_serve_url))',
+    errorMessage: 'remotion_serve_url must start with https://.',
+  });
+  const remotionRoleName = str('remotion_role_name', 'IAM role the Remotion function runs as (Remotion\'s setup names it remotion-lambda-role). The bucket policy lets it write renders/ and thumbnails/.', 'remotion-lambda-role');
+  const ltxVideosExpirationDays = num('ltx_videos_expiration_days', 'Days after which the intermediate ltx-videos/ clips are deleted.', 7, {
+    condition: 'var.ltx_videos_expiration_days >= 1',
+    errorMessage: 'ltx_videos_expiration_days must be at least 1.',
+  });
+  const logRetentionDays = num('log_retention_days', 'Retention of the functions\' CloudWatch log groups, in days.', 30, {
+    condition: `contains(${JSON.stringify(LOG_RETENTION_DAYS)}, var.log_retention_days)`,
+    errorMessage: `log_retention_days must be one of CloudWatch's periods: ${LOG_RETENTION_DAYS.join(', ')}.`,
+  });
+  const maxJobsPerDay = num('max_jobs_per_day', 'Videos one user may start per day (the presign function refuses more).', 50, { condition: 'var.max_jobs_per_day >= 0', errorMessage: 'max_jobs_per_day must be >= 0.' });
+  const operatorUserId = str('operator_user_id', 'Supabase user id that owns photos dropped into images/ by hand (no upload request, no user).', '00000000-0000-4000-8000-000000000001', {
+    condition: 'can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.operator_user_id))',
+    errorMessage: 'operator_user_id must be a UUID.',
+  });
+  const uploadUrlTtlSeconds = num('upload_url_ttl_seconds', 'Lifetime of a presigned upload URL, seconds (30-3600).', 300, {
+    condition: 'var.upload_url_ttl_seconds >= 30 && var.upload_url_ttl_seconds <= 3600',
+    errorMessage: 'upload_url_ttl_seconds must be from 30 to 3600.',
+  });
+  const stuckJobMinutes = num('stuck_job_minutes', 'A job that has not moved for this many minutes is failed by the sweep.', 15, { condition: 'var.stuck_job_minutes >= 1', errorMessage: 'stuck_job_minutes must be at least 1.' });
+  const alarmActionArns = new TerraformVariable(scope, 'alarm_action_arns', {
+    type: 'list(string)',
+    default: [],
+    description: 'ARNs notified when an alarm fires (e.g. an SNS topic with your e-mail subscribed). Empty: the alarms only show in the console.',
+  });
+  const cdnPriceClass = str('cdn_price_class', 'CloudFront price class: PriceClass_100 (North America, Europe), PriceClass_200, PriceClass_All.', 'PriceClass_100', {
+    condition: 'contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.cdn_price_class)',
+    errorMessage: 'cdn_price_class must be PriceClass_100, PriceClass_200 or PriceClass_All.',
+  });
+
+  return {
+    region: region.stringValue,
+    namePrefix: namePrefix.stringValue,
+    allowedOrigins: allowedOrigins.listValue,
+    allowedOriginsCsv: Fn.join(',', allowedOrigins.listValue),
+    supabaseUrl: supabaseUrl.stringValue,
+    supabaseServiceRoleKeyParam: serviceRole.stringValue,
+    supabaseJwtSecretParam: jwtSecret.stringValue,
+    ltxApiKeyParam: ltxKey.stringValue,
+    ltxApiUrl: ltxApiUrl.stringValue,
+    ltxModel: ltxModel.stringValue,
+    ltxResolution: ltxResolution.stringValue,
+    ltxFps: ltxFps.numberValue,
+    ltxConcurrency: ltxConcurrency.numberValue,
+    remotionFunctionName: remotionFunctionName.stringValue,
+    remotionServeUrl: remotionServeUrl.stringValue,
+    remotionRoleName: remotionRoleName.stringValue,
+    ltxVideosExpirationDays: ltxVideosExpirationDays.numberValue,
+    logRetentionDays: logRetentionDays.numberValue,
+    maxJobsPerDay: maxJobsPerDay.numberValue,
+    operatorUserId: operatorUserId.stringValue,
+    uploadUrlTtlSeconds: uploadUrlTtlSeconds.numberValue,
+    stuckJobMinutes: stuckJobMinutes.numberValue,
+    alarmActionArns: alarmActionArns.listValue,
+    cdnPriceClass: cdnPriceClass.stringValue,
+  };
+}

@@ -1,0 +1,48 @@
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Construct } from 'constructs';
+
+/**
+ * The upload endpoint: a Lambda Function URL (no API Gateway: nothing to pay per request, and no
+ * 29 s limit). Auth type NONE because the handler itself verifies the caller's Supabase JWT; CORS
+ * for the configured web origins. Preflight (OPTIONS) is answered by the Function URL from this CORS
+ * configuration without invoking the function; `allow_methods` only accepts GET, PUT, HEAD, POST,
+ * PATCH, DELETE or *, so POST is the whole list.
+ */
+export class UploadUrl extends Construct {
+  readonly url: LambdaFunctionUrl;
+
+  constructor(scope: Construct, id: string, props: { fn: LambdaFunction; allowedOrigins: string[] }) {
+    super(scope, id);
+    this.url = new LambdaFunctionUrl(this, 'url', {
+      functionName: props.fn.functionName,
+      authorizationType: 'NONE',
+      cors: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: ['POST'],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: 86400,
+      },
+    });
+    // Public access through the URL only. Since October 2025 a new function URL needs both
+    // lambda:InvokeFunctionUrl and lambda:InvokeFunction; the second is limited to URL invocations
+    // (lambda:InvokedViaFunctionUrl), so nobody can call the function through the Invoke API.
+    new LambdaPermission(this, 'public-url', {
+      statementId: 'FunctionURLAllowPublicAccess',
+      action: 'lambda:InvokeFunctionUrl',
+      functionName: props.fn.functionName,
+      principal: '*',
+      functionUrlAuthType: 'NONE',
+    });
+    const invoke = new LambdaPermission(this, 'public-url-invoke', {
+      statementId: 'FunctionURLInvokeAllowPublicAccess',
+      action: 'lambda:InvokeFunction',
+      functionName: props.fn.functionName,
+      principal: '*',
+    });
+    // `invoked_via_function_url` is newer than the generated provider bindings (hashicorp/aws 6.25);
+    // the stack requires a provider version that knows it (see PROVIDER_VERSION in pipeline-stack.ts).
+    invoke.addOverride('invoked_via_function_url', true);
+  }
+}
