@@ -1,0 +1,40 @@
+// Types for the parts of @20minutes/s3rver (plain CommonJS, no bundled types) that the local object store uses.
+declare module '@20minutes/s3rver' {
+  import type { EventEmitter } from 'node:events';
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  interface S3rverOptions {
+    address?: string;
+    port?: number;
+    silent?: boolean;
+    directory?: string;
+    resetOnClose?: boolean;
+    allowMismatchedSignatures?: boolean;
+    vhostBuckets?: boolean;
+    configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
+  }
+
+  interface S3rverStore {
+    getMetadata(bucket: string, key: string): Promise<Record<string, string | number> & { etag: string; 'content-length': number }>;
+  }
+
+  class S3rver extends EventEmitter {
+    constructor(options?: S3rverOptions);
+    readonly store: S3rverStore;
+    silent: boolean;
+    logger: { close(): void; exceptions: { unhandle(): void } };
+    configureBuckets(): Promise<void>;
+    callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  }
+  export default S3rver;
+}
+
+declare module '@20minutes/s3rver/lib/models/account.js' {
+  class AWSAccount {
+    constructor(accountId: number | string, displayName: string);
+    createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+    revokeAccessKey(accessKeyId: string): void;
+    static registry: Map<string, AWSAccount>;
+  }
+  export default AWSAccount;
+}
