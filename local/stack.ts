@@ -1,0 +1,211 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, type PipelineConfig } from '../shared/config';
+import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../shared/event-patterns';
+import { createLogger, type Logger } from '../shared/logger';
+import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/pipeline-clients';
+import { sweepStuckJobs } from '../shared/sweep-stuck-jobs';
+import { createHandler as createLtxHandler } from '../handlers/ltx';
+import { createHandler as createPresignHandler } from '../handlers/presign';
+import { createHandler as createRenderHandler } from '../handlers/render';
+import { LocalRemotionRenderer } from '../remotion/render-local';
+import { LocalEventBus } from './event-bus/local-event-bus';
+import { bridgeObjectEvents } from './event-bus/object-events-bridge';
+import { startPutEventsServer } from './event-bus/put-events-server';
+import { loadLocalCredentials } from './local-credentials';
+import { startLtxServer } from './ltx/server';
+import { startObjectStore } from './s3/start-object-store';
+import { startSupabaseLocal } from './supabase/start-supabase-local';
+import { startWebServer } from './web-server';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
+import { errorBody, json } from '../shared/http-response';
+
+export interface LocalStackOptions {
+  /** Where state persists (`.local/` for `npm start`); null keeps everything in memory/temp (tests). */
+  dataDir: string | null;
+  /** Fixed ports for `npm start`; tests pass 0 everywhere (free ports). */
+  ports?: { web?: number; supabase?: number; s3?: number; ltx?: number; events?: number };
+  bucket?: string;
+  /** Render size override (tests render 320x180); default: the job's resolution. */
+  renderSize?: { width: number; height: number };
+  /** How many LTX requests at once (the quota is per concurrent request). */
+  ltxConcurrency?: number;
+  /** Real LTX instead of the local stand-in (LTX_API_KEY / LTX_API_URL in the environment). */
+  realLtx?: { apiKey: string; apiUrl?: string };
+  /** Extra environment for the pipeline's config (e.g. MAX_JOBS_PER_DAY, STUCK_JOB_MINUTES). */
+  env?: Record<string, string>;
+  /** Delays of the event bus's retries (Lambda waits about 1 and 2 minutes; locally far less). */
+  retryBackoffMs?: number[];
+  sweepIntervalMs?: number;
+  staticDir?: string;
+  logger?: Logger;
+}
+
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/**
+ * The whole pipeline on one machine: object store, event bus, Supabase-compatible API, LTX stand-in,
+ * local Remotion, and the upload endpoint, wired with the same rule patterns and handlers as AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const logger = options.logger ?? createLogger({ stack: 'local' });
+  const ports = options.ports ?? {};
+  const bucket = options.bucket ?? 'villa-video-local';
+  const startedAt = new Date();
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.log('warn', 'stop failed', { error: (err as Error).message }));
+  };
+  try {
+    const credentials = await loadLocalCredentials(options.dataDir);
+    const supabase = await startSupabaseLocal({
+      port: ports.supabase ?? 54321,
+      dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
+      log: (line) => logger.log('debug', line, { part: 'supabase' }),
+    });
+    stops.push(() => supabase.stop());
+    const objectStore = await startObjectStore({
+      port: ports.s3 ?? 4568,
+      dataDir: options.dataDir ? join(options.dataDir, 's3') : null,
+      bucket,
+      accessKeyId: credentials.s3AccessKeyId,
+      secretAccessKey: credentials.s3SecretAccessKey,
+    });
+    stops.push(() => objectStore.stop());
+    const ltxApiKey = options.realLtx?.apiKey ?? `local-${credentials.s3AccessKeyId.toLowerCase()}`;
+    const ltx = options.realLtx
+      ? null
+      : await startLtxServer({ port: ports.ltx ?? 4010, apiKey: ltxApiKey, maxConcurrency: options.ltxConcurrency ?? 2 });
+    if (ltx) stops.push(() => ltx.stop());
+    const bus = new LocalEventBus({ log: (line) => logger.log('warn', line, { part: 'event-bus' }) });
+    stops.push(() => bus.close());
+    const putEvents = await startPutEventsServer({ bus, port: ports.events ?? 4020 });
+    stops.push(() => putEvents.stop());
+    const unbridge = bridgeObjectEvents(objectStore, bus);
+    stops.push(async () => unbridge());
+
+    const webPort = ports.web ?? 3000;
+    const env: Record<string, string> = {
+      AWS_REGION: objectStore.region,
+      BUCKET_NAME: bucket,
+      S3_ENDPOINT: objectStore.endpoint,
+      S3_ACCESS_KEY_ID: credentials.s3AccessKeyId,
+      S3_SECRET_ACCESS_KEY: credentials.s3SecretAccessKey,
+      SUPABASE_URL: supabase.url,
+      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+      SUPABASE_JWT_SECRET: supabase.jwtSecret,
+      LTX_API_URL: options.realLtx?.apiUrl ?? ltx?.url ?? 'https://api.ltx.video',
+      LTX_API_KEY: ltxApiKey,
+      EVENTBRIDGE_ENDPOINT: putEvents.endpoint,
+      EVENT_BUS_NAME: 'villa-video-local',
+      RENDERER: 'local',
+      ...(options.renderSize ? { RENDER_WIDTH: String(options.renderSize.width), RENDER_HEIGHT: String(options.renderSize.height) } : {}),
+      ...options.env,
+    };
+    // The media URLs name the web server's port, known only once it listens: bind it first, and let
+    // its routes reach the handlers built below.
+    const late: { presign?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>; s3?: S3Client } = {};
+    const web = await startWebServer({
+      port: webPort,
+      uploadHandler: (event) => (late.presign ? late.presign(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
+      s3: () => late.s3!,
+      bucket,
+      staticDir: options.staticDir,
+      publicConfig: { supabaseUrl: supabase.url, supabaseAnonKey: supabase.anonKey },
+    });
+    stops.push(() => web.stop());
+    env.PUBLIC_MEDIA_BASE_URL = `${web.url}/media/`;
+    const config: PipelineConfig = loadConfig(env);
+    const clients = await createPipelineClients(config, logger);
+    late.s3 = clients.s3;
+    const renderer = new LocalRemotionRenderer({
+      store: clients.store,
+      browserExecutable: config.renderer.kind === 'local' ? config.renderer.browserExecutable : undefined,
+      log: (line: string) => logger.log('debug', line, { part: 'remotion' }),
+    });
+    stops.push(() => renderer.close());
+
+    late.presign = createPresignHandler({
+      store: clients.store,
+      jobs: clients.jobs,
+      config,
+      logger: logger.child({ fn: 'presign' }),
+      verifyAccessToken: await createTokenVerifier(config),
+      allowedOrigins: config.allowedOrigins,
+    });
+    const ltxHandler = createLtxHandler({
+      store: clients.store,
+      jobs: clients.jobs,
+      reporter: clients.reporter,
+      logger: logger.child({ fn: 'ltx' }),
+      config,
+      generator: await createVideoGenerator(config, logger),
+    });
+    const renderHandler = createRenderHandler({
+      store: clients.store,
+      jobs: clients.jobs,
+      reporter: clients.reporter,
+      logger: logger.child({ fn: 'render' }),
+      renderer,
+      config: { ...config, renderSize: options.renderSize },
+    });
+    const backoffMs = options.retryBackoffMs ?? [2000, 4000];
+    bus.addRule({
+      name: 'images-created',
+      pattern: imagesCreatedPattern(bucket),
+      target: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
+    });
+    bus.addRule({
+      name: 'ltx-videos-created',
+      pattern: ltxVideosCreatedPattern(bucket),
+      // Renders use every core; two at once would only slow both down.
+      target: { name: 'render', invoke: renderHandler, maxConcurrency: 1, backoffMs },
+    });
+
+    const sweepDeps = { store: clients.store, jobs: clients.jobs, reporter: clients.reporter, logger: logger.child({ fn: 'sweep' }), config };
+    // Anything still in flight from before this start was abandoned by a previous process.
+    if (options.dataDir) await sweepStuckJobs(sweepDeps, new Date(), startedAt);
+    const sweepTimer = setInterval(() => void sweepStuckJobs(sweepDeps).catch(() => undefined), options.sweepIntervalMs ?? 60_000);
+    sweepTimer.unref();
+    stops.push(async () => clearInterval(sweepTimer));
+
+    const info = {
+      bucket,
+      region: objectStore.region,
+      s3Endpoint: objectStore.endpoint,
+      s3AccessKeyId: credentials.s3AccessKeyId,
+      s3SecretAccessKey: credentials.s3SecretAccessKey,
+      supabaseUrl: supabase.url,
+      supabaseAnonKey: supabase.anonKey,
+      supabaseServiceRoleKey: supabase.serviceRoleKey,
+      uploadsUrl: `${web.url}/uploads`,
+      webUrl: web.url,
+      mediaBaseUrl: `${web.url}/media/`,
+      ltxApiUrl: env.LTX_API_URL,
+      eventBridgeEndpoint: putEvents.endpoint,
+      eventBusName: env.EVENT_BUS_NAME,
+    };
+    if (options.dataDir) {
+      await mkdir(options.dataDir, { recursive: true });
+      await writeFile(join(options.dataDir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
+    }
+    return {
+      info,
+      config,
+      clients,
+      supabase,
+      objectStore,
+      ltx,
+      bus,
+      putEvents,
+      web,
+      renderer,
+      sweep: (olderThan?: Date) => sweepStuckJobs(sweepDeps, new Date(), olderThan),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
