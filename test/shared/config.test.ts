@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config';
+
+const base = { BUCKET_NAME: 'villa-bucket', SUPABASE_URL: 'https://abc.supabase.co/', SUPABASE_SERVICE_ROLE_KEY: 'service-key' };
+
+describe('configuration', () => {
+  it('fills defaults and derives the JWKS URL', () => {
+    const c = loadConfig(base);
+    expect(c.region).toBe('us-east-1');
+    expect(c.supabase.jwksUrl).toBe('https://abc.supabase.co/auth/v1/.well-known/jwks.json');
+    expect(c.jobDefaults).toMatchObject({ model: 'ltx-2-fast', resolution: '1920x1080', fps: 25, duration: 6 });
+    expect(c.renderer).toMatchObject({ kind: 'local' });
+    expect(c.allowedOrigins).toEqual(['*']);
+  });
+
+  it('takes secrets as SSM parameter names in the cloud', () => {
+    const c = loadConfig({ ...base, SUPABASE_SERVICE_ROLE_KEY: undefined, SUPABASE_SERVICE_ROLE_KEY_PARAM: '/villa/supabase-service-role-key', LTX_API_KEY_PARAM: '/villa/ltx' });
+    expect(c.supabase.serviceRoleKey).toEqual({ ssmParameter: '/villa/supabase-service-role-key' });
+    expect(c.ltx.apiKey).toEqual({ ssmParameter: '/villa/ltx' });
+  });
+
+  it('names what is wrong', () => {
+    expect(() => loadConfig({ ...base, BUCKET_NAME: undefined })).toThrow(/BUCKET_NAME/);
+    expect(() => loadConfig({ ...base, LTX_FPS: '30' })).toThrow(/LTX_FPS/);
+    expect(() => loadConfig({ ...base, SUPABASE_SERVICE_ROLE_KEY: undefined })).toThrow('SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_SERVICE_ROLE_KEY_PARAM) is required');
+    expect(() => loadConfig({ ...base, LTX_API_KEY: 'a', LTX_API_KEY_PARAM: 'b' })).toThrow('LTX_API_KEY and LTX_API_KEY_PARAM are both set: set only one');
+    expect(() => loadConfig({ ...base, RENDERER: 'lambda' })).toThrow('RENDERER=lambda needs REMOTION_FUNCTION_NAME and REMOTION_SERVE_URL');
+  });
+});
