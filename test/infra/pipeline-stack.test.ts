@@ -1,0 +1,200 @@
+import { speculateFunctionName } from '@remotion/lambda/client';
+import { describe, expect, it } from 'vitest';
+import { LTX_VIDEOS_PREFIX, imagesCreatedPattern, ltxVideosCreatedPattern } from '../../shared/event-patterns';
+import { FUNCTION_SPECS } from '../../infra/functions';
+import { DEFAULT_REMOTION_FUNCTION_NAME, REMOTION_FUNCTION_SPEC } from '../../infra/inputs';
+import { defaultOf, find, functionStatements, lambda, only, ref, resources, synthStack } from './synth-helpers';
+
+const { json } = synthStack();
+const [bucketName] = only(json, 'aws_s3_bucket');
+const bucketRef = ref('aws_s3_bucket', bucketName, 'bucket');
+const bucketId = ref('aws_s3_bucket', bucketName, 'id');
+const queueNamed = (suffix: string) => find(json, 'aws_sqs_queue', (q) => q.name === `\${var.name_prefix}-${suffix}`);
+const ruleWithPattern = (pattern: object) => find(json, 'aws_cloudwatch_event_rule', (r) => typeof r.event_pattern === 'string' && JSON.stringify(JSON.parse(r.event_pattern)) === JSON.stringify(pattern));
+
+describe('the bucket', () => {
+  it('sends its object events to EventBridge', () => {
+    expect(only(json, 'aws_s3_bucket_notification')[1]).toMatchObject({ bucket: bucketId, eventbridge: true });
+  });
+
+  it('is private: public access blocked, ACLs disabled, encrypted, TLS only', () => {
+    expect(only(json, 'aws_s3_bucket_public_access_block')[1]).toMatchObject({ bucket: bucketId, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(only(json, 'aws_s3_bucket_ownership_controls')[1].rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(only(json, 'aws_s3_bucket_server_side_encryption_configuration')[1].rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+    const statements = JSON.stringify(json.data.aws_iam_policy_document);
+    expect(statements).toContain('"variable":"aws:SecureTransport"');
+  });
+
+  it('lets the configured origins PUT (the presigned upload), nothing else', () => {
+    const [, cors] = only(json, 'aws_s3_bucket_cors_configuration');
+    expect(cors.cors_rule).toHaveLength(1);
+    expect(cors.cors_rule[0]).toMatchObject({ allowed_methods: ['PUT'], allowed_origins: '${var.allowed_origins}' });
+    expect(defaultOf(json, cors.cors_rule[0].allowed_origins)).toEqual(['https://myhost-bizmate.vercel.app']);
+  });
+
+  it('aborts incomplete multipart uploads after a day and expires ltx-videos/ after the configured days', () => {
+    const rules = only(json, 'aws_s3_bucket_lifecycle_configuration')[1].rule as Array<Record<string, any>>;
+    expect(rules.find((r) => r.abort_incomplete_multipart_upload)?.abort_incomplete_multipart_upload).toEqual([{ days_after_initiation: 1 }]);
+    const expire = rules.find((r) => r.expiration)!;
+    expect(expire.filter).toEqual([{ prefix: LTX_VIDEOS_PREFIX }]);
+    expect(expire.expiration[0].days).toBe('${var.ltx_videos_expiration_days}');
+    expect(defaultOf(json, expire.expiration[0].days)).toBe(7);
+  });
+});
+
+describe('the rules', () => {
+  it('use the shared patterns with the bucket reference, for images/ and ltx-videos/', () => {
+    const [, images] = ruleWithPattern(imagesCreatedPattern(bucketRef));
+    const [, clips] = ruleWithPattern(ltxVideosCreatedPattern(bucketRef));
+    expect(JSON.parse(images.event_pattern)).toEqual(imagesCreatedPattern(bucketRef));
+    expect(JSON.parse(clips.event_pattern)).toEqual(ltxVideosCreatedPattern(bucketRef));
+    // S3 publishes to the default bus: no event_bus_name on these rules.
+    expect(images.event_bus_name).toBeUndefined();
+  });
+
+  it('images/ goes to the LTX queue, which feeds the LTX function one photo at a time, at most ltx_concurrency at once', () => {
+    const [imagesRule] = ruleWithPattern(imagesCreatedPattern(bucketRef));
+    const [queueName, queue] = queueNamed('ltx');
+    const target = find(json, 'aws_cloudwatch_event_target', (t) => t.rule === ref('aws_cloudwatch_event_rule', imagesRule, 'name'))[1];
+    expect(target.arn).toBe(ref('aws_sqs_queue', queueName, 'arn'));
+    const [ltxName] = lambda(json, 'ltx');
+    const [, mapping] = only(json, 'aws_lambda_event_source_mapping');
+    expect(mapping).toMatchObject({
+      event_source_arn: ref('aws_sqs_queue', queueName, 'arn'),
+      function_name: ref('aws_lambda_function', ltxName, 'arn'),
+      batch_size: 1,
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: { maximum_concurrency: '${var.ltx_concurrency}' },
+    });
+    expect(defaultOf(json, mapping.scaling_config.maximum_concurrency)).toBe(2);
+    expect(JSON.stringify(json.variable.ltx_concurrency.validation)).toContain('var.ltx_concurrency >= 2');
+    // The queue only accepts messages from that rule.
+    const [, queuePolicy] = find(json, 'aws_sqs_queue_policy', (p) => p.queue_url === ref('aws_sqs_queue', queueName, 'url'));
+    expect(JSON.stringify(json.data.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(queuePolicy.policy)![1]!])).toContain(ref('aws_cloudwatch_event_rule', imagesRule, 'arn'));
+    expect(queue.visibility_timeout_seconds).toBe(6 * FUNCTION_SPECS.ltx.timeout);
+  });
+
+  it('the LTX queue hides a message longer than the function may run, and dead-letters after 3 receives', () => {
+    const [, queue] = queueNamed('ltx');
+    const [dlqName] = queueNamed('ltx-dlq');
+    const [, ltx] = lambda(json, 'ltx');
+    expect(queue.visibility_timeout_seconds).toBeGreaterThan(ltx.timeout);
+    expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: ref('aws_sqs_queue', dlqName, 'arn'), maxReceiveCount: 3 });
+  });
+
+  it('ltx-videos/ invokes the render function with a retry policy, a dead-letter queue and permission for that rule only', () => {
+    const [clipsRule] = ruleWithPattern(ltxVideosCreatedPattern(bucketRef));
+    const [renderName, render] = lambda(json, 'render');
+    const [dlqName] = queueNamed('render-dlq');
+    const target = find(json, 'aws_cloudwatch_event_target', (t) => t.rule === ref('aws_cloudwatch_event_rule', clipsRule, 'name'))[1];
+    expect(target.arn).toBe(ref('aws_lambda_function', renderName, 'arn'));
+    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 });
+    expect(target.dead_letter_config).toEqual({ arn: ref('aws_sqs_queue', dlqName, 'arn') });
+    const permission = find(json, 'aws_lambda_permission', (p) => p.function_name === ref('aws_lambda_function', renderName, 'function_name'))[1];
+    expect(permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: ref('aws_cloudwatch_event_rule', clipsRule, 'arn') });
+    const [, asyncConfig] = only(json, 'aws_lambda_function_event_invoke_config');
+    expect(asyncConfig).toMatchObject({ function_name: ref('aws_lambda_function', renderName, 'function_name'), maximum_retry_attempts: 1 });
+    expect(asyncConfig.destination_config.on_failure.destination).toBe(ref('aws_sqs_queue', dlqName, 'arn'));
+    expect(render.timeout).toBe(600);
+  });
+
+  it('runs the sweep every 5 minutes', () => {
+    const [ruleName, rule] = find(json, 'aws_cloudwatch_event_rule', (r) => r.schedule_expression !== undefined);
+    expect(rule.schedule_expression).toBe('rate(5 minutes)');
+    const [sweepName] = lambda(json, 'sweep');
+    expect(find(json, 'aws_cloudwatch_event_target', (t) => t.rule === ref('aws_cloudwatch_event_rule', ruleName, 'name'))[1].arn).toBe(ref('aws_lambda_function', sweepName, 'arn'));
+  });
+});
+
+describe('the functions', () => {
+  it.each(['presign', 'ltx', 'render', 'sweep'])('%s: Node.js 22 on arm64, its own zip, log group with retention', (handler) => {
+    const [, fn] = lambda(json, handler);
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
+    expect(fn.filename).toMatch(/^assets\/.+\.zip$/);
+    expect(fn.memory_size).toBe(FUNCTION_SPECS[handler as keyof typeof FUNCTION_SPECS].memorySize);
+    expect(fn.timeout).toBe(FUNCTION_SPECS[handler as keyof typeof FUNCTION_SPECS].timeout);
+    const logGroupName = /aws_cloudwatch_log_group\.([^.]+)\.name/.exec(fn.logging_config.log_group)![1]!;
+    expect(json.resource.aws_cloudwatch_log_group[logGroupName]).toMatchObject({ name: `/aws/lambda/\${var.name_prefix}-${handler}`, retention_in_days: '${var.log_retention_days}' });
+    expect(fn.environment.variables).toMatchObject({ BUCKET_NAME: bucketRef, RENDERER: 'lambda', SUPABASE_SERVICE_ROLE_KEY_PARAM: '${var.supabase_service_role_key_param}' });
+  });
+
+  it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); presign stays small', () => {
+    expect(lambda(json, 'ltx')[1].timeout).toBe(600);
+    expect(lambda(json, 'presign')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
+  });
+
+  it('the upload endpoint is a Function URL with CORS for the configured origins', () => {
+    const [presignName] = lambda(json, 'presign');
+    const [, url] = only(json, 'aws_lambda_function_url');
+    expect(url).toMatchObject({ function_name: ref('aws_lambda_function', presignName, 'function_name'), authorization_type: 'NONE' });
+    expect(url.cors).toMatchObject({ allow_origins: '${var.allowed_origins}', allow_methods: ['POST'] });
+    expect(url.cors.allow_headers).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    const grants = resources(json, 'aws_lambda_permission').map(([, p]) => p).filter((p) => p.principal === '*');
+    expect(grants).toHaveLength(2);
+    expect(grants.find((p) => p.action === 'lambda:InvokeFunctionUrl')).toMatchObject({ function_url_auth_type: 'NONE' });
+    // The public InvokeFunction grant is limited to calls through the URL.
+    expect(grants.find((p) => p.action === 'lambda:InvokeFunction')).toMatchObject({ invoked_via_function_url: true });
+  });
+
+  it('defaults the Remotion function to the name deployFunction gives the installed version at 3008 MB / 10240 MB / 300 s', () => {
+    expect(speculateFunctionName(REMOTION_FUNCTION_SPEC)).toBe(DEFAULT_REMOTION_FUNCTION_NAME);
+    expect(json.variable.remotion_function_name.default).toBe(DEFAULT_REMOTION_FUNCTION_NAME);
+    expect(json.variable.remotion_serve_url.default).toBe('https://remotionlambda-useast1-1w04idkkha.s3.us-east-1.amazonaws.com/sites/myhost-bizmate-video/index.html');
+    expect(json.variable.region.default).toBe('us-east-1');
+  });
+});
+
+describe('the CDN, the bus, alarms and outputs', () => {
+  it('CloudFront serves renders/ and thumbnails/ through origin access control', () => {
+    const [oacName, oac] = only(json, 'aws_cloudfront_origin_access_control');
+    expect(oac).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always', signing_protocol: 'sigv4' });
+    const [distName, dist] = only(json, 'aws_cloudfront_distribution');
+    expect(dist.origin[0]).toMatchObject({ origin_access_control_id: ref('aws_cloudfront_origin_access_control', oacName, 'id'), domain_name: ref('aws_s3_bucket', bucketName, 'bucket_regional_domain_name') });
+    expect(dist.ordered_cache_behavior.map((b: { path_pattern: string }) => b.path_pattern)).toEqual(['renders/*', 'thumbnails/*']);
+    const [, bucketPolicy] = only(json, 'aws_s3_bucket_policy');
+    const docName = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(bucketPolicy.policy)![1]!;
+    const cloudfront = json.data.aws_iam_policy_document[docName].statement.find((s: { sid: string }) => s.sid === 'CloudFrontReadsDeliverables');
+    expect(cloudfront.resources).toEqual([`${ref('aws_s3_bucket', bucketName, 'arn')}/renders/*`, `${ref('aws_s3_bucket', bucketName, 'arn')}/thumbnails/*`]);
+    expect(cloudfront.condition[0].values).toEqual([ref('aws_cloudfront_distribution', distName, 'arn')]);
+    expect(lambda(json, 'render')[1].environment.variables.CDN_BASE_URL).toBe(`https://${ref('aws_cloudfront_distribution', distName, 'domain_name')}`);
+  });
+
+  it("lets Remotion's role write the deliverables into the pipeline bucket, nothing more", () => {
+    const [, bucketPolicy] = only(json, 'aws_s3_bucket_policy');
+    const docName = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(bucketPolicy.policy)![1]!;
+    const remotion = json.data.aws_iam_policy_document[docName].statement.find((s: { sid: string }) => s.sid === 'RemotionWritesDeliverables');
+    expect(remotion.principals[0].identifiers[0]).toMatch(/:role\/\$\{var\.remotion_role_name\}$/);
+    expect(remotion.resources.map((r: string) => r.split('/').slice(1).join('/'))).toEqual(['renders/*', 'thumbnails/*']);
+    expect(json.variable.remotion_role_name.default).toBe('remotion-lambda-role');
+  });
+
+  it('has a custom bus for domain events that every function may publish to (and only to it)', () => {
+    const [busName, bus] = only(json, 'aws_cloudwatch_event_bus');
+    expect(bus.name).toBe('${var.name_prefix}-events');
+    for (const handler of ['presign', 'ltx', 'render', 'sweep']) {
+      expect(lambda(json, handler)[1].environment.variables.EVENT_BUS_NAME).toBe(ref('aws_cloudwatch_event_bus', busName, 'name'));
+      const publish = functionStatements(json, handler).filter((s) => s.actions.includes('events:PutEvents'));
+      expect(publish.map((s) => s.resources)).toEqual([[ref('aws_cloudwatch_event_bus', busName, 'arn')]]);
+    }
+  });
+
+  it('alarms on dead-letter queue depth and on function errors', () => {
+    const alarms = resources(json, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    const dlq = alarms.filter((a) => a.metric_name === 'ApproximateNumberOfMessagesVisible');
+    expect(dlq.map((a) => a.dimensions.QueueName).sort()).toEqual([ref('aws_sqs_queue', queueNamed('ltx-dlq')[0], 'name'), ref('aws_sqs_queue', queueNamed('render-dlq')[0], 'name')].sort());
+    expect(dlq.every((a) => a.threshold === 0 && a.comparison_operator === 'GreaterThanThreshold')).toBe(true);
+    const errors = alarms.filter((a) => a.metric_name === 'Errors');
+    expect(errors).toHaveLength(4);
+  });
+
+  it('outputs the bucket, the upload URL, the CDN domain and the bus', () => {
+    expect(Object.keys(json.output)).toEqual(expect.arrayContaining(['bucket_name', 'upload_url', 'cdn_domain', 'event_bus_name']));
+    expect(json.output.upload_url.value).toBe(ref('aws_lambda_function_url', only(json, 'aws_lambda_function_url')[0], 'function_url'));
+  });
+
+  it('documents every input', () => {
+    for (const [name, variable] of Object.entries(json.variable as Record<string, { description?: string }>)) {
+      expect(variable.description, name).toMatch(/\w{3,}/);
+    }
+  });
+});
