@@ -1,0 +1,71 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { createLogger, type Logger } from '../../shared/logger';
+import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+
+/**
+ * A whole local stack for a test file: every server on a free port, state in memory, renders at
+ * 320x180 and LTX clips made small, quick retries. Log lines are kept for assertions (and printed
+ * when VERBOSE=1).
+ */
+export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<{ stack: LocalStack; logs: string[] }> {
+  const logs: string[] = [];
+  const logger: Logger = createLogger({}, (line) => {
+    logs.push(line);
+    if (process.env.VERBOSE) console.log(line);
+  });
+  const stack = await startLocalStack({
+    dataDir: null,
+    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    renderSize: { width: 320, height: 180 },
+    ltxClipSize: { width: 320, height: 180 },
+    retryBackoffMs: [100, 200],
+    logger,
+    ...overrides,
+  });
+  return { stack, logs };
+}
+
+/** A signed-in (anonymous) user of the local Supabase API, as the web app would have. */
+export async function signInUser(stack: LocalStack): Promise<{ client: SupabaseClient; userId: string; accessToken: string }> {
+  const client = createClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+  const { data, error } = await client.auth.signInAnonymously();
+  if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
+  return { client, userId: data.user.id, accessToken: data.session.access_token };
+}
+
+/** Polls the job row (as the service) until it ends or the deadline passes. */
+export async function waitForJobEnd(stack: LocalStack, jobId: string, timeoutMs = 90_000): Promise<VideoJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await stack.clients.jobs.get(jobId);
+    if (job && (job.status === 'completed' || job.status === 'failed')) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not end within ${timeoutMs} ms (status ${job?.status ?? 'missing'})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function generatedVideos(stack: LocalStack, jobId: string): Promise<GeneratedVideo[]> {
+  const { data, error } = await stack.clients.supabase.from('generated_videos').select('*').eq('id', jobId);
+  if (error) throw new Error(error.message);
+  return data as GeneratedVideo[];
+}
+
+/** Asks for an upload and PUTs the bytes as a browser would. */
+export async function uploadPhoto(
+  stack: LocalStack,
+  accessToken: string,
+  bytes: Uint8Array,
+  body: Record<string, unknown> = {},
+): Promise<{ jobId: string; key: string }> {
+  const res = await fetch(stack.info.uploadsUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: bytes.length, ...body }),
+  });
+  const ticket = (await res.json()) as { jobId: string; key: string; uploadUrl: string; headers: Record<string, string> };
+  if (res.status !== 201) throw new Error(`POST /uploads answered ${res.status}: ${JSON.stringify(ticket)}`);
+  const put = await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: bytes });
+  if (!put.ok) throw new Error(`PUT answered ${put.status}: ${await put.text()}`);
+  return { jobId: ticket.jobId, key: ticket.key };
+}
