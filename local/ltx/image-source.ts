@@ -15,8 +15,8 @@ export async function fetchImageAsLtxDoes(uri: string): Promise<Uint8Array> {
     response = await fetch(uri, { redirect: 'manual', signal });
   } catch (err) {
     if (signal.aborted) throw invalidRequest(`image_uri could not be fetched within ${LTX_IMAGE_FETCH_TIMEOUT_MS / 1000} s`);
-    const cause = (err as { cause?: { code?: string } }).cause;
-    throw invalidRequest(`image_uri could not be fetched (${cause?.code ?? (err as Error).message})`);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw invalidRequest(`image_uri could not be fetched (${cause?.code ?? cause?.message ?? (err as Error).message})`);
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();

@@ -173,10 +173,6 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     if (fault?.kind === 'content_refusal') {
       throw new LtxHttpError(fault.status ?? 422, LTX_ERROR_TYPES[422], 'Content is filtered due to policy restrictions');
     }
-    if (fault?.kind === 'hang') {
-      await delay(Math.min(fault.ms ?? MAX_HANG_MS, MAX_HANG_MS), gone);
-      if (gone.aborted) return;
-    }
     if (options.maxConcurrency !== undefined && generating >= options.maxConcurrency) {
       counters.concurrencyRejected += 1;
       throw new LtxHttpError(429, LTX_CONCURRENCY_ERROR_TYPE, 'Too many concurrent requests. Please try again later.', {
@@ -187,6 +183,11 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
   }
 
   async function handleValidated(req: IncomingMessage, res: ServerResponse, requestId: string, gone: AbortSignal, fault: LtxFault | null) {
+    if (fault?.kind === 'hang') {
+      // After admission: a slow generation holds a concurrency slot, as on the real service.
+      await delay(Math.min(fault.ms ?? MAX_HANG_MS, MAX_HANG_MS), gone);
+      if (gone.aborted) return;
+    }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') throw invalidRequest(`content-type must be application/json, got ${JSON.stringify(type)}`);
     const raw = await readBody(req);

@@ -29,3 +29,25 @@ export async function makeTestPhoto(format: 'jpeg' | 'png', width = 640, height 
     '-frames:v', '1', ...(format === 'jpeg' ? ['-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p'] : ['-c:v', 'png']), '-f', 'image2pipe', '-',
   ], { env, input: rgb, maxOutputBytes: 50_000_000 });
 }
+
+/** The same picture as WebP, encoded by libwebp (wasm, from the package on disk). */
+export async function makeTestWebp(width = 640, height = 480): Promise<Buffer> {
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const g = globalThis as { ImageData?: unknown };
+  g.ImageData ??= class {
+    constructor(
+      readonly data: Uint8ClampedArray,
+      readonly width: number,
+      readonly height: number,
+    ) {}
+  };
+  const encoder = await import('@jsquash/webp/encode.js');
+  const require = createRequire(import.meta.url);
+  await encoder.init(await WebAssembly.compile(await readFile(require.resolve('@jsquash/webp/codec/enc/webp_enc.wasm'))));
+  const rgb = photoPixels(width, height);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) rgba.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 255], i * 4);
+  const ImageDataCtor = g.ImageData as new (data: Uint8ClampedArray, w: number, h: number) => ImageData;
+  return Buffer.from(await encoder.default(new ImageDataCtor(rgba, width, height), { quality: 80 }));
+}
