@@ -75,6 +75,11 @@ begin
     return array_fill(false, array[jsonb_array_length(claims_list)]);
   end if;
   for c in select value from jsonb_array_elements(claims_list) loop
+    -- Only the API roles, as PostgREST allows: a token naming any other role sees nothing.
+    if coalesce(c ->> 'role', '') not in ('anon', 'authenticated', 'service_role') then
+      result := result || false;
+      continue;
+    end if;
     begin
       perform set_config('role', c ->> 'role', true);
       perform set_config('request.jwt.claims', c::text, true);
