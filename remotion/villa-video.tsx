@@ -1,0 +1,113 @@
+import type { CSSProperties } from 'react';
+import { AbsoluteFill, Audio, Img, OffthreadVideo, interpolate, spring, staticFile, useCurrentFrame, useVideoConfig } from 'remotion';
+import type { VillaVideoProps } from '../shared/renderer';
+import { BODY_FONT_FAMILY, TITLE_FONT_FAMILY, loadTemplateFonts } from './fonts';
+import { musicFades, titleTimeline } from './timeline';
+
+loadTemplateFonts();
+
+const ACCENT = '#E8C07D';
+const clamp = { extrapolateLeft: 'clamp', extrapolateRight: 'clamp' } as const;
+
+/** Long titles shrink (down to 60 %) rather than running to three lines. */
+function titleScale(title: string): number {
+  return title.length <= 26 ? 1 : Math.max(0.6, Math.sqrt(26 / title.length));
+}
+
+/** The clip, full frame. Without a clip URL (Studio preview) the sample photo stands in, slowly zooming. */
+function Background({ clipUrl }: { clipUrl: string }) {
+  const frame = useCurrentFrame();
+  const { durationInFrames } = useVideoConfig();
+  const fill: CSSProperties = { width: '100%', height: '100%', objectFit: 'cover' };
+  if (clipUrl === '') {
+    const zoom = interpolate(frame, [0, durationInFrames], [1, 1.08], clamp);
+    return <Img src={staticFile('sample/villa.jpg')} style={{ ...fill, transform: `scale(${zoom})` }} />;
+  }
+  return <OffthreadVideo src={clipUrl} muted style={fill} />;
+}
+
+export function VillaVideo({ clipUrl, title, subtitle, musicFile }: VillaVideoProps) {
+  const frame = useCurrentFrame();
+  const { fps, durationInFrames, width, height } = useVideoConfig();
+  const t = titleTimeline(durationInFrames, fps);
+  const { fadeIn, fadeOut } = musicFades(durationInFrames, fps);
+
+  // Sizes follow the frame's height (and width for long lines), so 320x180 and 3840x2160 match.
+  const unit = Math.min(height, (width * 9) / 16) / 100;
+  const enterTitle = spring({ frame: frame - t.enterStart, fps, durationInFrames: t.enterEnd - t.enterStart, config: { damping: 200 } });
+  const enterSubtitle = spring({ frame: frame - t.enterStart - t.subtitleDelay, fps, durationInFrames: t.enterEnd - t.enterStart, config: { damping: 200 } });
+  const exit = interpolate(frame, [t.exitStart, t.exitEnd], [0, 1], clamp);
+  const titleOpacity = Math.min(enterTitle, 1 - exit);
+  const subtitleOpacity = Math.min(enterSubtitle, 1 - exit);
+  const lift = -exit * unit * 2;
+  // Fade from and to black at the very ends, so the cut into and out of the video is soft.
+  const fadeFrames = Math.max(1, Math.round(Math.min(0.4 * fps, durationInFrames * 0.06)));
+  const black = durationInFrames > 2 * fadeFrames
+    ? 1 - interpolate(frame, [0, fadeFrames, durationInFrames - fadeFrames, durationInFrames - 1], [0, 1, 1, 0], clamp)
+    : 0;
+
+  const volume = (f: number) =>
+    interpolate(f, [0, fadeIn, Math.max(fadeIn + 1, durationInFrames - fadeOut), durationInFrames], [0, 0.55, 0.55, 0], clamp);
+
+  return (
+    <AbsoluteFill style={{ backgroundColor: 'black' }}>
+      <Background clipUrl={clipUrl} />
+      {/* Scrim: darkens the lower left third only as much as the text needs, following the title in and out. */}
+      <AbsoluteFill
+        style={{
+          background: 'linear-gradient(to top, rgba(8,6,4,0.78) 0%, rgba(8,6,4,0.45) 28%, rgba(8,6,4,0) 58%), linear-gradient(to right, rgba(8,6,4,0.35) 0%, rgba(8,6,4,0) 55%)',
+          opacity: title === '' && subtitle === '' ? 0 : 0.25 + 0.75 * Math.max(titleOpacity, subtitleOpacity),
+        }}
+      />
+      <AbsoluteFill style={{ justifyContent: 'flex-end', padding: `0 ${unit * 10}px ${unit * 10}px ${unit * 9}px` }}>
+        <div style={{ maxWidth: '78%', transform: `translateY(${lift}px)` }}>
+          <div
+            style={{
+              width: unit * 9 * enterTitle * (1 - exit),
+              height: Math.max(1, unit * 0.45),
+              backgroundColor: ACCENT,
+              marginBottom: unit * 2.4,
+              opacity: titleOpacity,
+            }}
+          />
+          <div
+            style={{
+              fontFamily: `'${TITLE_FONT_FAMILY}', Georgia, serif`,
+              fontWeight: 600,
+              fontSize: unit * 8.2 * titleScale(title),
+              lineHeight: 1.08,
+              color: '#FFFFFF',
+              letterSpacing: `${(1 - enterTitle) * 0.04}em`,
+              textShadow: `0 ${unit * 0.3}px ${unit * 2}px rgba(0,0,0,0.45)`,
+              opacity: titleOpacity,
+              transform: `translateY(${(1 - enterTitle) * unit * 4}px)`,
+            }}
+          >
+            {title}
+          </div>
+          {subtitle === '' ? null : (
+            <div
+              style={{
+                fontFamily: `'${BODY_FONT_FAMILY}', Helvetica, Arial, sans-serif`,
+                fontWeight: 500,
+                fontSize: unit * 2.7,
+                lineHeight: 1.35,
+                letterSpacing: '0.22em',
+                textTransform: 'uppercase',
+                color: 'rgba(255,255,255,0.9)',
+                marginTop: unit * 2.2,
+                textShadow: `0 ${unit * 0.2}px ${unit * 1.2}px rgba(0,0,0,0.5)`,
+                opacity: subtitleOpacity,
+                transform: `translateY(${(1 - enterSubtitle) * unit * 3}px)`,
+              }}
+            >
+              {subtitle}
+            </div>
+          )}
+        </div>
+      </AbsoluteFill>
+      {black > 0 ? <AbsoluteFill style={{ backgroundColor: 'black', opacity: black }} /> : null}
+      <Audio src={staticFile(`music/${musicFile}`)} volume={volume} loop loopVolumeCurveBehavior="extend" />
+    </AbsoluteFill>
+  );
+}

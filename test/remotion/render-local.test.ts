@@ -1,0 +1,112 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRemotionRenderer } from '../../remotion/render-local';
+import { durationInFramesFor, posterFrame } from '../../remotion/timeline';
+import type { RenderRequest } from '../../shared/renderer';
+import { makeTestClip } from '../helpers/make-test-clip';
+import { compareRegion, decodeRgb, probeMedia } from '../helpers/media-probe';
+import { MemoryObjectStore } from '../helpers/memory-object-store';
+import { serveFile } from '../helpers/serve-file';
+
+const W = 320;
+const H = 180;
+const FPS = 25;
+
+describe('LocalRemotionRenderer at 320x180, 1 s', () => {
+  let work: string;
+  let renderTmp: string;
+  let clip: string;
+  let served: Awaited<ReturnType<typeof serveFile>>;
+  let store: MemoryObjectStore;
+  let renderer: LocalRemotionRenderer;
+
+  const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
+    jobId: 'job-1',
+    props: { clipUrl: served.url, title: 'Villa Serena', subtitle: 'Sea views · Infinity pool', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 1 },
+    width: W,
+    height: H,
+    fps: FPS,
+    bucket: store.bucket,
+    videoKey: 'renders/u1/job-1.mp4',
+    thumbnailKey: 'thumbnails/u1/job-1.jpg',
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'render-local-test-'));
+    renderTmp = path.join(work, 'render-tmp');
+    await rm(renderTmp, { recursive: true, force: true });
+    await (await import('node:fs/promises')).mkdir(renderTmp);
+    clip = path.join(work, 'clip.mp4');
+    await makeTestClip({ image: path.resolve('remotion/public/sample/villa-small.jpg'), out: clip, width: W, height: H, seconds: 1, fps: FPS });
+    served = await serveFile(clip, 'video/mp4');
+    store = new MemoryObjectStore();
+    renderer = new LocalRemotionRenderer({ store, tmpDir: renderTmp });
+  });
+
+  afterAll(async () => {
+    await renderer?.close();
+    await served?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('renders an H.264 + AAC video as long as the clip and a 320x180 JPEG poster with the title drawn on it', async () => {
+    const progress: number[] = [];
+    const result = await renderer.render(request({ onProgress: (p) => progress.push(p) }));
+
+    // The deliverables went through the store with their content types and the metadata a redelivery reads.
+    const video = store.objects.get('renders/u1/job-1.mp4');
+    const poster = store.objects.get('thumbnails/u1/job-1.jpg');
+    expect(video?.contentType).toBe('video/mp4');
+    expect(poster?.contentType).toBe('image/jpeg');
+    expect(video?.metadata).toEqual({ width: '320', height: '180', 'duration-seconds': '1' });
+    expect(result).toMatchObject({ videoKey: 'renders/u1/job-1.mp4', thumbnailKey: 'thumbnails/u1/job-1.jpg', width: W, height: H, durationSeconds: 1, sizeBytes: video?.body.length });
+    expect(result.renderSeconds).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.every((p) => p >= 0 && p <= 1)).toBe(true);
+    // Temp files are gone.
+    expect(await readdir(renderTmp)).toEqual([]);
+
+    const videoFile = path.join(work, 'out.mp4');
+    const posterFile = path.join(work, 'poster.jpg');
+    await writeFile(videoFile, video!.body);
+    await writeFile(posterFile, poster!.body);
+    const media = await probeMedia(videoFile);
+    const v = media.streams.find((s) => s.codec_type === 'video');
+    const a = media.streams.find((s) => s.codec_type === 'audio');
+    expect(v).toMatchObject({ codec_name: 'h264', width: W, height: H });
+    expect(a).toMatchObject({ codec_name: 'aac' });
+    expect(media.durationSeconds).toBeGreaterThan(0.95);
+    expect(media.durationSeconds).toBeLessThan(1.15);
+    const image = await probeMedia(posterFile);
+    expect(image.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: W, height: H });
+
+    // The poster is the clip's frame with the title and subtitle over it: compare it with the raw clip
+    // at the same instant. The sky (top right) is left alone; the text block (lower left) is not.
+    const frame = posterFrame(durationInFramesFor(1, FPS), FPS);
+    const raw = await decodeRgb(clip, W, H, frame / FPS);
+    const drawn = await decodeRgb(posterFile, W, H);
+    const sky = compareRegion(drawn, raw, W, H, { x0: 0.62, y0: 0.02, x1: 0.98, y1: 0.3 });
+    const text = compareRegion(drawn, raw, W, H, { x0: 0.06, y0: 0.55, x1: 0.6, y1: 0.92 });
+    expect(sky.meanDiff).toBeLessThan(8);
+    expect(text.meanDiff).toBeGreaterThan(25);
+    expect(text.whiteA).toBeGreaterThan(text.whiteB + 60);
+  });
+
+  it('stops a render when the request is aborted, uploads nothing and leaves no temp files', async () => {
+    const controller = new AbortController();
+    const key = 'renders/u1/job-2.mp4';
+    const rendering = renderer.render(request({ jobId: 'job-2', videoKey: key, thumbnailKey: 'thumbnails/u1/job-2.jpg', signal: controller.signal, onProgress: () => controller.abort() }));
+    await expect(rendering).rejects.toMatchObject({ code: 'render_cancelled', message: 'render of job-2 was cancelled' });
+    expect(store.objects.has(key)).toBe(false);
+    expect(await readdir(renderTmp)).toEqual([]);
+  });
+
+  it('refuses an already aborted request before any work', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(renderer.render(request({ signal: controller.signal }))).rejects.toThrow(/abort/i);
+  });
+});
