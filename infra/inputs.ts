@@ -144,7 +144,7 @@ export function defineInputs(scope: Construct): StackInputs {
     condition: 'var.upload_url_ttl_seconds >= 30 && var.upload_url_ttl_seconds <= 3600',
     errorMessage: 'upload_url_ttl_seconds must be from 30 to 3600.',
   });
-  const stuckJobMinutes = num('stuck_job_minutes', 'A job that has not moved for this many minutes is failed by the sweep.', 15, { condition: 'var.stuck_job_minutes >= 1', errorMessage: 'stuck_job_minutes must be at least 1.' });
+  const stuckJobMinutes = num('stuck_job_minutes', 'A job that has not moved for this many minutes is redriven from its last artefact, or failed, by the sweep.', 15, { condition: 'var.stuck_job_minutes >= 1', errorMessage: 'stuck_job_minutes must be at least 1.' });
   const alarmActionArns = new TerraformVariable(scope, 'alarm_action_arns', {
     type: 'list(string)',
     default: [],

@@ -6,6 +6,7 @@ import type {
   RenderStillOnLambdaInput,
   RenderStillOnLambdaOutput,
 } from '@remotion/lambda/client';
+import { durationInFramesFor, posterFrame } from '../remotion/timeline';
 import { UpstreamError } from './errors';
 import type { Logger } from './logger';
 import { COMPOSITION_ID, type Renderer, type RenderRequest, type RenderResult } from './renderer';
@@ -39,8 +40,8 @@ export interface RemotionLambdaRendererOptions {
   timeoutMs?: number;
   /** Consecutive failed progress polls tolerated before giving up (a poll is itself a Lambda call). */
   maxPollFailures?: number;
-  /** Frame of the poster, given the composition's length in frames. */
-  posterFrame?: (durationInFrames: number) => number;
+  /** Frame of the poster; defaults to the template's own choice (remotion/timeline.ts), as the local renderer uses. */
+  posterFrame?: (durationInFrames: number, fps: number) => number;
   /** Whether a Remotion error is worth another attempt; defaults to Remotion's own `isFlakyError`. */
   isFlakyError?: (error: Error) => boolean;
   sleep?: (ms: number) => Promise<void>;
@@ -56,7 +57,7 @@ interface ResolvedOptions {
   pollIntervalMs: number;
   timeoutMs: number;
   maxPollFailures: number;
-  posterFrame: (durationInFrames: number) => number;
+  posterFrame: (durationInFrames: number, fps: number) => number;
   isFlakyError: ((error: Error) => boolean) | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
@@ -69,14 +70,6 @@ export const REMOTION_LAMBDA_DEFAULTS = {
   timeoutMs: 480_000,
   maxPollFailures: 3,
 } as const;
-
-/**
- * The middle frame: the template's camera move is under way there and the title is on screen.
- * (remotion/ exports no poster frame of its own; pass `posterFrame` to override.)
- */
-export function middlePosterFrame(durationInFrames: number): number {
-  return Math.max(0, Math.floor(durationInFrames / 2));
-}
 
 function resolveOptions(options: RemotionLambdaRendererOptions): ResolvedOptions {
   for (const field of ['region', 'functionName', 'serveUrl'] as const) {
@@ -97,7 +90,7 @@ function resolveOptions(options: RemotionLambdaRendererOptions): ResolvedOptions
     pollIntervalMs,
     timeoutMs,
     maxPollFailures: options.maxPollFailures ?? REMOTION_LAMBDA_DEFAULTS.maxPollFailures,
-    posterFrame: options.posterFrame ?? middlePosterFrame,
+    posterFrame: options.posterFrame ?? posterFrame,
     isFlakyError: options.isFlakyError,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: options.now ?? Date.now,
@@ -127,7 +120,7 @@ export class RemotionLambdaRenderer implements Renderer {
     const o = this.options;
     const client = await this.client();
     const started = o.now();
-    const durationInFrames = Math.max(1, Math.round(request.props.clipDurationSeconds * request.fps));
+    const durationInFrames = durationInFramesFor(request.props.clipDurationSeconds, request.fps);
     // The composition's size, fps and length follow the job, whatever the template's defaults are.
     const shape = {
       forceWidth: request.width,
@@ -225,7 +218,7 @@ export class RemotionLambdaRenderer implements Renderer {
       return await client.renderStillOnLambda({
         ...common,
         imageFormat: 'jpeg',
-        frame: o.posterFrame(durationInFrames),
+        frame: o.posterFrame(durationInFrames, request.fps),
         outName: { bucketName: request.bucket, key: request.thumbnailKey },
       });
     } catch (err) {

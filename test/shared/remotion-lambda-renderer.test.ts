@@ -9,7 +9,8 @@ import type {
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../shared/errors';
 import type { Logger, LogLevel } from '../../shared/logger';
-import { middlePosterFrame, RemotionLambdaRenderer, type RemotionLambdaClient } from '../../shared/remotion-lambda-renderer';
+import { posterFrame } from '../../remotion/timeline';
+import { RemotionLambdaRenderer, type RemotionLambdaClient } from '../../shared/remotion-lambda-renderer';
 import { COMPOSITION_ID, type RenderRequest } from '../../shared/renderer';
 
 /**
@@ -180,7 +181,7 @@ describe('RemotionLambdaRenderer', () => {
     expect(finished?.fields).toMatchObject({ renderId: 'r-123', costUsd: 0.0123 + 0.0004, renderSeconds: 3, sizeBytes: 4_200_000 });
   });
 
-  it('renders the poster with renderStillOnLambda at the middle frame into the thumbnail key', async () => {
+  it("renders the poster with renderStillOnLambda at the template's poster frame into the thumbnail key", async () => {
     const fake = new FakeRemotion([{ overallProgress: 1, done: true, outputSizeInBytes: 1 }]);
     const clock = virtualClock();
     await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false, sleep: clock.sleep, now: clock.now }).render(request());
@@ -189,13 +190,14 @@ describe('RemotionLambdaRenderer', () => {
       composition: COMPOSITION_ID,
       imageFormat: 'jpeg',
       privacy: 'no-acl',
-      frame: 75,
+      frame: posterFrame(150, 25),
       outName: { bucketName: 'villa-video-media-123', key: 'thumbnails/u/job-1.jpg' },
       forceWidth: 1920,
       forceHeight: 1080,
     });
-    expect(middlePosterFrame(150)).toBe(75);
-    expect(middlePosterFrame(1)).toBe(0);
+    // Title and subtitle on screen, camera moving: neither the first nor the last frame.
+    expect(fake.stillCalls[0]!.frame).toBeGreaterThan(0);
+    expect(fake.stillCalls[0]!.frame).toBeLessThan(149);
   });
 
   it('fails with the first Remotion error when the render reports fatalErrorEncountered', async () => {
