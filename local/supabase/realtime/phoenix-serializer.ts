@@ -90,11 +90,11 @@ export function decodeFrame(data: Buffer, isBinary: boolean, vsn: Vsn): PhoenixM
 /** Kind 3: [kind, joinRefLen, refLen, topicLen, eventLen, metaLen, encoding, ...strings, payload]. */
 function decodeBinaryPush(data: Buffer): PhoenixMessage {
   const HEADER = 7;
-  if (data.length < HEADER) throw new FrameError(`binary frame too short (${data.length} bytes, header is ${HEADER})`);
   const kind = data[0];
   if (kind !== KIND_USER_BROADCAST_PUSH) {
     throw new FrameError(`binary frame kind must be ${KIND_USER_BROADCAST_PUSH} (user broadcast push), received ${kind}`);
   }
+  if (data.length < HEADER) throw new FrameError(`binary frame too short (${data.length} bytes, header is ${HEADER})`);
   const lens = [data[1]!, data[2]!, data[3]!, data[4]!, data[5]!];
   const encoding = data[6];
   const total = HEADER + lens.reduce((a, b) => a + b, 0);
