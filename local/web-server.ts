@@ -6,11 +6,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
 import { serveFunctionUrl } from './function-url-adapter';
 import { serveMedia } from './media-route';
+import { isReplayPath } from '../shared/replay-endpoint';
 
 export interface WebServerOptions {
   port: number;
   host?: string;
   uploadHandler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+  /** `POST /jobs/{jobId}/replay` (shared/replay-endpoint.ts); none → 404. */
+  replayHandler?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
   /** The S3 client for `/media/`; a function because the stack creates it after the port is bound. */
   s3: () => S3Client;
   bucket: string;
@@ -41,6 +44,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<{ url: str
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = async () => {
       if (path === '/uploads' || path === '/uploads/') return serveFunctionUrl(req, res, opts.uploadHandler);
+      if (opts.replayHandler && isReplayPath(path)) return serveFunctionUrl(req, res, opts.replayHandler);
       if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) return serveMedia(req, res, opts.s3(), opts.bucket, path.slice('/media/'.length));
       if (path === '/config.json' && opts.publicConfig) {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(opts.publicConfig));

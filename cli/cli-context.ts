@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { ConfigError } from '../shared/errors';
+import { loadCliTarget, loadConfig, type PipelineConfig } from '../shared/config';
+import type { Logger } from '../shared/logger';
+import { createPipelineClients } from '../shared/pipeline-clients';
+import { resolveSecret } from '../shared/resolve-secret';
+
+/** What `.local/stack.json` must hold for the CLI (the local stack writes more). */
+const stackInfoSchema = z.object({
+  bucket: z.string().min(3),
+  region: z.string().min(1),
+  s3Endpoint: z.url(),
+  s3AccessKeyId: z.string().min(1),
+  s3SecretAccessKey: z.string().min(1),
+  supabaseUrl: z.url(),
+  supabaseServiceRoleKey: z.string().min(1),
+  eventBridgeEndpoint: z.url(),
+  eventBusName: z.string().min(1),
+  mediaBaseUrl: z.url().optional(),
+});
+
+export interface CliContext {
+  config: PipelineConfig;
+  clients: Awaited<ReturnType<typeof createPipelineClients>>;
+  /** A service-role client whose Realtime works on Node 20 (no global WebSocket there). */
+  realtime: SupabaseClient;
+  describeTarget: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Builds the operator's clients for the configured target (local stack by default, AWS by configuration). */
+export async function openCliContext(overrides: { target?: string; stackFile?: string }, logger: Logger): Promise<CliContext> {
+  const target = loadCliTarget(overrides);
+  let config: PipelineConfig;
+  let describeTarget: string;
+  if (target.kind === 'aws') {
+    config = target.config;
+    describeTarget = `AWS bucket ${config.bucket}`;
+  } else {
+    config = loadConfig(stackEnv(await readStackFile(target.stackFile)));
+    describeTarget = `local stack (${target.stackFile})`;
+  }
+  const clients = await createPipelineClients(config, logger);
+  const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
+  const realtime = createClient(config.supabase.url, serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as never },
+  });
+  return {
+    config,
+    clients,
+    realtime,
+    describeTarget,
+    logger,
+    close: async () => {
+      await realtime.removeAllChannels();
+      realtime.realtime.disconnect();
+      clients.s3.destroy();
+    },
+  };
+}
+
+async function readStackFile(file: string): Promise<z.infer<typeof stackInfoSchema>> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${file} was not found: start the local stack first (npm start), or set VIDEO_PIPELINE_TARGET=aws to use AWS`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${file} is not valid JSON`);
+  }
+  const info = stackInfoSchema.safeParse(parsed);
+  if (!info.success) throw new ConfigError(`${file}: ${info.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return info.data;
+}
+
+/** The local stack's endpoints as the pipeline's configuration variables. */
+function stackEnv(info: z.infer<typeof stackInfoSchema>): Record<string, string> {
+  return {
+    AWS_REGION: info.region,
+    BUCKET_NAME: info.bucket,
+    S3_ENDPOINT: info.s3Endpoint,
+    S3_ACCESS_KEY_ID: info.s3AccessKeyId,
+    S3_SECRET_ACCESS_KEY: info.s3SecretAccessKey,
+    SUPABASE_URL: info.supabaseUrl,
+    SUPABASE_SERVICE_ROLE_KEY: info.supabaseServiceRoleKey,
+    EVENTBRIDGE_ENDPOINT: info.eventBridgeEndpoint,
+    EVENT_BUS_NAME: info.eventBusName,
+    ...(info.mediaBaseUrl ? { PUBLIC_MEDIA_BASE_URL: info.mediaBaseUrl } : {}),
+  };
+}

@@ -1,0 +1,145 @@
+import type { GeneratedVideo, VideoJob } from '../shared/job-store';
+import { JobNotFoundError, replayJob } from '../shared/replay-job';
+import { JobStateError } from '../shared/errors';
+import type { CliContext } from './cli-context';
+import { dropPhotos, prepareDrops, type DropOptions } from './drop-photos';
+import { EXIT } from './exit-codes';
+import { followJobs, type JobOutcome } from './follow-jobs';
+import { countByStatus, jobWithVideo, recentJobs } from './job-queries';
+import { ProgressDisplay } from './progress-display';
+
+export interface CommandOptions {
+  json: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  limit: number;
+  status: string | undefined;
+  drop: DropOptions;
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const err = (text: string) => process.stderr.write(`${text}\n`);
+const printJson = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+/** Runs one command; returns the exit code. */
+export async function runCommand(ctx: CliContext, command: string, args: string[], opts: CommandOptions): Promise<number> {
+  switch (command) {
+    case 'drop':
+      return drop(ctx, args, opts);
+    case 'status':
+      return args[0] ? statusOf(ctx, args[0], opts) : summary(ctx, opts);
+    case 'watch':
+      return follow(ctx, [{ jobId: args[0]!, label: args[0]!.slice(0, 8) }], opts, (outcomes) => outcomes[0]);
+    case 'list':
+      return list(ctx, opts);
+    case 'replay':
+      return replay(ctx, args[0]!, opts);
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+}
+
+async function drop(ctx: CliContext, files: string[], opts: CommandOptions): Promise<number> {
+  const prepared = await prepareDrops(files, opts.drop, ctx.config);
+  const dropped = await dropPhotos(ctx.clients.store, prepared);
+  if (!opts.json) for (const d of dropped) err(`dropped ${d.file} → s3://${ctx.config.bucket}/${d.key}  job ${d.jobId}`);
+  if (!opts.wait) {
+    if (opts.json) printJson(dropped);
+    return EXIT.ok;
+  }
+  const labels = new Map(dropped.map((d) => [d.jobId, d]));
+  return follow(
+    ctx,
+    dropped.map((d) => ({ jobId: d.jobId, label: d.file.slice(-40) })),
+    opts,
+    (outcomes) => outcomes.map((o) => ({ file: labels.get(o.jobId)!.file, key: labels.get(o.jobId)!.key, ...o })),
+  );
+}
+
+/** Waits for the jobs, prints the outcome (JSON, or a line per job), and turns it into an exit code. */
+async function follow(ctx: CliContext, jobs: Array<{ jobId: string; label: string }>, opts: CommandOptions, shape: (o: JobOutcome[]) => unknown): Promise<number> {
+  const display = new ProgressDisplay(process.stderr, true);
+  const outcomes = await followJobs(ctx.realtime, (id) => ctx.clients.jobs.get(id), jobs, display, opts.timeoutMs);
+  for (const o of outcomes) {
+    if (o.status === 'failed') err(`job ${o.jobId} failed: ${o.error}`);
+    if (o.status === 'timed_out') err(`job ${o.jobId}: ${o.error}`);
+  }
+  if (opts.json) printJson(shape(outcomes));
+  else for (const o of outcomes) if (o.video) out(o.video.video_url);
+  if (outcomes.some((o) => o.status === 'failed')) return EXIT.jobFailed;
+  if (outcomes.some((o) => o.status === 'timed_out')) return EXIT.unavailable;
+  return EXIT.ok;
+}
+
+async function statusOf(ctx: CliContext, jobId: string, opts: CommandOptions): Promise<number> {
+  const { job, video } = await jobWithVideo(ctx.clients.supabase, jobId);
+  if (opts.json) printJson({ job, video });
+  if (!job) {
+    err(`No job ${jobId} was found in ${ctx.describeTarget}.`);
+    return EXIT.usage;
+  }
+  if (!opts.json) out(describeJob(job, video));
+  if (job.status === 'failed') {
+    if (opts.json) err(`job ${jobId} failed: ${job.error}`);
+    return EXIT.jobFailed;
+  }
+  return EXIT.ok;
+}
+
+async function summary(ctx: CliContext, opts: CommandOptions): Promise<number> {
+  const jobs = await recentJobs(ctx.clients.supabase, { limit: 1000 });
+  const counts = countByStatus(jobs);
+  if (opts.json) printJson({ target: ctx.describeTarget, recentJobs: jobs.length, counts });
+  else {
+    out(`${ctx.describeTarget}: ${jobs.length} recent jobs`);
+    for (const [status, n] of Object.entries(counts)) out(`  ${status.padEnd(15)} ${n}`);
+  }
+  return EXIT.ok;
+}
+
+async function list(ctx: CliContext, opts: CommandOptions): Promise<number> {
+  const jobs = await recentJobs(ctx.clients.supabase, { status: opts.status, limit: opts.limit });
+  if (opts.json) {
+    printJson(jobs);
+    return EXIT.ok;
+  }
+  if (jobs.length === 0) out(opts.status ? `No ${opts.status} jobs.` : 'No jobs yet.');
+  for (const j of jobs) {
+    const when = j.created_at.slice(0, 19).replace('T', ' ');
+    out(`${when}  ${j.id}  ${j.status.padEnd(14)} ${String(j.progress).padStart(3)}%  ${j.options.title}${j.error ? `  — ${j.error}` : ''}`);
+  }
+  return EXIT.ok;
+}
+
+async function replay(ctx: CliContext, jobId: string, opts: CommandOptions): Promise<number> {
+  const deps = { jobs: ctx.clients.jobs, store: ctx.clients.store, events: ctx.clients.events, logger: ctx.logger };
+  try {
+    await replayJob(deps, jobId, { requestedBy: 'operator:cli' });
+  } catch (e) {
+    if (e instanceof JobNotFoundError || e instanceof JobStateError) {
+      err(e.message);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (!opts.json) err(`job ${jobId} queued again from its photo`);
+  if (!opts.wait) {
+    if (opts.json) printJson({ jobId, status: 'queued' });
+    return EXIT.ok;
+  }
+  return follow(ctx, [{ jobId, label: jobId.slice(0, 8) }], opts, (outcomes) => outcomes[0]);
+}
+
+function describeJob(job: VideoJob, video: GeneratedVideo | null): string {
+  const lines = [
+    `job       ${job.id}`,
+    `status    ${job.status} (${job.progress}%)`,
+    `title     ${job.options.title}`,
+    `photo     ${job.source_key ?? '—'}`,
+    `created   ${job.created_at}`,
+    `updated   ${job.updated_at}`,
+  ];
+  if (job.error) lines.push(`${job.status === 'failed' ? 'reason' : 'note'}    ${job.error}`);
+  if (video) lines.push(`video     ${video.video_url}`, `poster    ${video.thumbnail_url}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { PipelineConfig } from '../shared/config';
+import { ValidationError } from '../shared/errors';
+import { checkImage } from '../shared/image-check';
+import { optionsFromMetadata } from '../shared/job-metadata';
+import { derivedJobId, isUuid, PREFIXES, titleFromKey } from '../shared/keys';
+import type { ObjectStore } from '../shared/object-store';
+
+export interface DropOptions {
+  title?: string;
+  subtitle?: string;
+  prompt?: string;
+  cameraMotion?: string;
+  duration?: string;
+  musicFile?: string;
+  /** A user id (UUID): the photo goes to `images/{owner}/…` and the job is theirs. */
+  owner?: string;
+}
+
+export interface DroppedPhoto {
+  file: string;
+  key: string;
+  jobId: string;
+}
+
+/** The object metadata the LTX step reads from a dropped photo (shared/job-metadata.ts). */
+function dropMetadata(o: DropOptions): Record<string, string> {
+  const pairs: Array<[string, string | undefined]> = [
+    ['title', o.title],
+    ['subtitle', o.subtitle],
+    ['prompt', o.prompt],
+    ['camera-motion', o.cameraMotion],
+    ['duration', o.duration],
+    ['music-file', o.musicFile],
+  ];
+  return Object.fromEntries(pairs.filter((p): p is [string, string] => p[1] !== undefined));
+}
+
+/** Checks every file and option first (nothing is uploaded if one is wrong), with the pipeline's own checks and messages. */
+export async function prepareDrops(files: string[], options: DropOptions, config: Pick<PipelineConfig, 'jobDefaults'>) {
+  if (files.length === 0) throw new ValidationError('files', 'drop needs at least one photo: video-pipeline drop <files…>');
+  if (options.owner !== undefined && !isUuid(options.owner)) {
+    throw new ValidationError('owner', `--owner must be a user id (a lower-case UUID), got ${JSON.stringify(options.owner)}`);
+  }
+  const metadata = dropMetadata(options);
+  const prepared = [];
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new ValidationError('files', `${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    let contentType;
+    try {
+      contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+    } catch (err) {
+      throw new ValidationError('files', `${file}: ${(err as Error).message}`);
+    }
+    const key = `${PREFIXES.images}${options.owner ? `${options.owner}/` : ''}${basename(file)}`;
+    // The LTX step would refuse bad metadata after the upload; refuse it here, before.
+    optionsFromMetadata(metadata, titleFromKey(key), config.jobDefaults);
+    prepared.push({ file, key, bytes, contentType, metadata });
+  }
+  return prepared;
+}
+
+/**
+ * Uploads the photos into `images/` as an operator would by hand. Each Object Created event starts
+ * a job whose id is derived from bucket, key and ETag, so it is known here without asking anyone.
+ */
+export async function dropPhotos(store: ObjectStore, prepared: Awaited<ReturnType<typeof prepareDrops>>): Promise<DroppedPhoto[]> {
+  const dropped: DroppedPhoto[] = [];
+  for (const p of prepared) {
+    const { etag } = await store.put(p.key, p.bytes, { contentType: p.contentType, metadata: p.metadata });
+    if (!etag) throw new Error(`the store returned no ETag for ${p.key}, so its job id cannot be derived`);
+    dropped.push({ file: p.file, key: p.key, jobId: derivedJobId(store.bucket, p.key, etag) });
+  }
+  return dropped;
+}

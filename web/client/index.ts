@@ -1,0 +1,11 @@
+/** The web client: framework-free; import from here (the React hook is in `web/react`). */
+export { createVideoClient, type VideoClient, type VideoClientOptions } from './create-video-client';
+export { submitPhoto, type SubmitCallbacks, type SubmitDeps } from './submit-photo';
+export { watchJob, type ConnectionState, type WatchHandlers } from './watch-job';
+export { requestReplay } from './request-replay';
+export { listOpenJobs, listVideos } from './list-videos';
+export { checkPhoto, type PhotoFile } from './check-photo';
+export { JobFailedError, RequestError, isAbortError } from './client-errors';
+export { ValidationError } from '../../shared/errors';
+export type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+export type { JobOptionsInput } from '../../shared/job-options';
