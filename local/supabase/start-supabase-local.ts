@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyMigrations } from './apply-migrations';
+import { AuthStore } from './auth-store';
+import { createAuthRouter } from './auth-router';
+import { answerPreflight, applyCors } from './cors';
+import type { Database } from './database';
+import { GoTrueError, AUTH_API_VERSION } from './gotrue-error';
+import { MAX_BODY_BYTES, sendJson } from './http-io';
+import { createJwtKeys, type AccessTokenAlgorithm } from './jwt-keys';
+import { loadLocalSecrets } from './local-secrets';
+import { createPgliteDatabase } from './pglite-database';
+import { createPostgresDatabase } from './postgres-database';
+import { unavailable } from './postgrest-error';
+import { attachRealtime } from './realtime/attach-realtime';
+import { createRestRouter } from './rest-router';
+import { SchemaCache } from './schema-cache';
+
+export interface SupabaseLocal {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  jwksUrl: string;
+  db: Database;
+  /** While on, /rest/v1 and /auth/v1 answer 503 as a Supabase whose database is down would. */
+  setUnavailable(on: boolean): void;
+  stop(): Promise<void>;
+}
+
+export interface SupabaseLocalOptions {
+  /** Default 54321 (the Supabase CLI's); 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** State directory (database in `pgdata/`, keys in `secrets.json`); null (default) keeps all in memory. */
+  dataDir?: string | null;
+  /** A real Postgres instead of PGlite. */
+  databaseUrl?: string;
+  /** Default: persisted in dataDir, or random per in-memory instance. */
+  jwtSecret?: string;
+  /** How user access tokens are signed; API keys are HS256 either way. Default HS256. */
+  accessTokenAlgorithm?: AccessTokenAlgorithm;
+  /** Default: the repository's supabase/migrations. */
+  migrationsDir?: string;
+  /** Largest accepted request body; default 1 MiB. */
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+type Required_ = Required<Omit<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>> & Pick<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>;
+
+export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations', import.meta.url));
+
+function withDefaults(opts: SupabaseLocalOptions): Required_ {
+  const port = opts.port ?? 54321;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer from 0 to 65535, received ${String(opts.port)}`);
+  return {
+    port,
+    host: opts.host ?? '127.0.0.1',
+    dataDir: opts.dataDir ?? null,
+    databaseUrl: opts.databaseUrl,
+    jwtSecret: opts.jwtSecret,
+    accessTokenAlgorithm: opts.accessTokenAlgorithm ?? 'HS256',
+    migrationsDir: opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
+    maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+    log: opts.log ?? (() => undefined),
+  };
+}
+
+/** Starts the Supabase-compatible API (REST, Auth, Realtime) on one HTTP server. */
+export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Promise<SupabaseLocal> {
+  const o = withDefaults(options);
+  const secrets = await loadLocalSecrets(o.dataDir, o.jwtSecret);
+  const db = o.databaseUrl
+    ? await createPostgresDatabase({ connectionString: o.databaseUrl })
+    : await createPgliteDatabase({ dataDir: o.dataDir === null ? null : join(o.dataDir, 'pgdata') });
+  try {
+    const applied = await applyMigrations(db, o.migrationsDir);
+    if (applied.length > 0) o.log(`applied migrations: ${applied.join(', ')}`);
+    const cache = new SchemaCache(db);
+    await cache.reload();
+    const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
+    let url = '';
+    let down = false;
+    const rest = createRestRouter({ db, cache, verifyJwt: keys.verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const auth = createAuthRouter({ store: new AuthStore(db), keys, baseUrl: () => url, maxBodyBytes: o.maxBodyBytes, log: o.log });
+
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      applyCors(req, res);
+      if (answerPreflight(req, res)) return;
+      const parsed = new URL(req.url ?? '/', 'http://localhost');
+      const path = parsed.pathname;
+      if (path === '/rest/v1' || path.startsWith('/rest/v1/')) {
+        if (down) return sendJson(res, 503, unavailable().toJSON(), unavailable().headers);
+        return rest(req, res, path.slice('/rest/v1'.length), parsed.searchParams);
+      }
+      if (path === '/auth/v1' || path.startsWith('/auth/v1/')) {
+        if (down) return sendJson(res, 503, new GoTrueError(503, 'service_unavailable', 'Auth service is unavailable: the local database is marked down').toJSON(), { 'X-Supabase-Api-Version': AUTH_API_VERSION });
+        return auth(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
+      }
+      sendJson(res, 404, { message: `no route for ${req.method} ${path}: the local Supabase serves /rest/v1, /auth/v1 and /realtime/v1/websocket` });
+    };
+
+    const server = createServer((req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        o.log(`unhandled ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
+        else res.destroy();
+      });
+      // A refused body (413) is answered before it is read: discard the rest rather than reset the client.
+      res.on('finish', () => {
+        if (!req.complete) req.resume();
+      });
+    });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+    const realtime = await attachRealtime({ server, db, verifyJwt: keys.verifyJwt, log: o.log });
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      anonKey: await keys.signApiKey('anon'),
+      serviceRoleKey: await keys.signApiKey('service_role'),
+      jwtSecret: secrets.jwtSecret,
+      jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
+      db,
+      setUnavailable: (on) => {
+        down = on;
+      },
+      stop: () =>
+        (stopped ??= (async () => {
+          await realtime.close();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          await db.close();
+        })()),
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
