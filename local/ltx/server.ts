@@ -135,6 +135,8 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
       const { size } = await stat(outFile);
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size, 'x-request-id': requestId });
       const truncate = fault?.kind === 'truncated';
+      // 'finish' (all bytes handed to the OS) comes before 'close', which frees the in-flight slot.
+      if (!truncate) res.once('finish', () => (counters.completed += 1));
       const stream = createReadStream(outFile, truncate ? { end: Math.floor(size / 2) - 1 } : {});
       await new Promise<void>((resolve, reject) => {
         stream.on('error', reject);
@@ -149,7 +151,6 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
         log('ltx: truncated the answer on purpose', { requestId, sent: Math.floor(size / 2), declared: size });
         return;
       }
-      counters.completed += 1;
       log('ltx: video sent', { requestId, bytes: size, ms: Date.now() - started, motion: request.camera_motion });
     } finally {
       await rm(outFile, { force: true });

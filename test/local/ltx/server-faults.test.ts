@@ -13,8 +13,10 @@ beforeAll(async () => {
   body = JSON.stringify({ image_uri: image, prompt: 'villa', model: 'ltx-2-fast', duration: 1, resolution: '160x90', fps: 10 });
 });
 afterAll(() => server.stop());
-beforeEach(() => {
+beforeEach(async () => {
   server.setFault(null);
+  // Let the previous test's answers finish before counting afresh.
+  while (server.stats().inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   server.resetStats();
 });
 
@@ -37,6 +39,7 @@ describe('local LTX server: faults', () => {
     const ok = await post();
     expect(ok.status).toBe(200);
     await ok.arrayBuffer();
+    await until(() => server.stats().inFlight === 0); // the server's side ends a moment after ours
     expect(server.stats()).toMatchObject({ requests: 3, completed: 1 });
   });
 
