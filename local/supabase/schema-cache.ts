@@ -43,7 +43,9 @@ const RELOAD_ON_MISS_MS = 200;
 export class SchemaCache {
   private tables = new Map<string, TableInfo>();
   private functions = new Map<string, FunctionInfo[]>();
-  private loadedAt = 0;
+  /** When a miss last forced a reload (the start-up load does not count). */
+  private missReloadAt = 0;
+  private inflight: Promise<void> | undefined;
 
   constructor(private readonly db: SqlExecutor) {}
 
@@ -102,7 +104,6 @@ export class SchemaCache {
     }
     this.tables = tables;
     this.functions = functions;
-    this.loadedAt = Date.now();
   }
 
   async table(name: string): Promise<TableInfo | undefined> {
@@ -125,8 +126,16 @@ export class SchemaCache {
 
   /** Reloads unless that happened in the last moment; true when it did. */
   async reloadAfterMiss(): Promise<boolean> {
-    if (Date.now() - this.loadedAt < RELOAD_ON_MISS_MS) return false;
-    await this.reload();
+    if (this.inflight) {
+      await this.inflight;
+      return true;
+    }
+    if (Date.now() - this.missReloadAt < RELOAD_ON_MISS_MS) return false;
+    this.missReloadAt = Date.now();
+    this.inflight = this.reload().finally(() => {
+      this.inflight = undefined;
+    });
+    await this.inflight;
     return true;
   }
 }
