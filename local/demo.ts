@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createClient } from '@supabase/supabase-js';
+import { createSupabaseClient } from '../shared/create-supabase-client';
 import { loadLocalStackSettings } from '../shared/config';
 import type { GeneratedVideo, VideoJob } from '../shared/job-store';
 import { createLogger } from '../shared/logger';
@@ -52,7 +52,7 @@ if (info) {
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s`;
 try {
-  const supabase = createClient(info.supabaseUrl, info.supabaseAnonKey, { auth: { persistSession: false } });
+  const supabase = createSupabaseClient(info.supabaseUrl, info.supabaseAnonKey);
   const { data: auth, error: authError } = await supabase.auth.signInAnonymously();
   if (authError || !auth.session) throw new Error(`anonymous sign-in failed: ${authError?.message}`);
   const photo = await readFile(SAMPLE);

@@ -30,6 +30,11 @@ export interface LocalStackOptions {
   bucket?: string;
   /** Render size override (tests render 320x180); default: the job's resolution. */
   renderSize?: { width: number; height: number };
+  /**
+   * TEST ONLY: the LTX stand-in answers clips of this size whatever was asked (the pipeline still
+   * asks for a legal LTX size), so suites do not spend half a minute per 1080p clip.
+   */
+  ltxClipSize?: { width: number; height: number };
   /** How many LTX requests at once (the quota is per concurrent request). */
   ltxConcurrency?: number;
   /** Real LTX instead of the local stand-in (LTX_API_KEY / LTX_API_URL in the environment). */
@@ -77,7 +82,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     const ltxApiKey = options.realLtx?.apiKey ?? `local-${credentials.s3AccessKeyId.toLowerCase()}`;
     const ltx = options.realLtx
       ? null
-      : await startLtxServer({ port: ports.ltx ?? 4010, apiKey: ltxApiKey, maxConcurrency: options.ltxConcurrency ?? 2 });
+      : await startLtxServer({ port: ports.ltx ?? 4010, apiKey: ltxApiKey, maxConcurrency: options.ltxConcurrency ?? 2, clipSize: options.ltxClipSize });
     if (ltx) stops.push(() => ltx.stop());
     const bus = new LocalEventBus({ log: (line) => logger.log('warn', line, { part: 'event-bus' }) });
     stops.push(() => bus.close());

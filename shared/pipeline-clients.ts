@@ -1,6 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createClient } from '@supabase/supabase-js';
 import type { PipelineConfig } from './config';
 import { EventBridgeDomainEvents } from './domain-events';
 import { JobReporter } from './job-reporter';
@@ -12,6 +11,7 @@ import { LtxClient } from './ltx/ltx-client';
 import { LtxVideoGenerator } from './ltx-video-generator';
 import { createAccessTokenVerifier } from './verify-access-token';
 import { ConfigError } from './errors';
+import { createSupabaseClient } from './create-supabase-client';
 
 /**
  * Builds the real clients from configuration: what every handler needs, created once per cold start.
@@ -23,9 +23,7 @@ export async function createPipelineClients(config: PipelineConfig, logger: Logg
   const s3 = new S3Client({ region: config.region, endpoint: config.s3.endpoint, forcePathStyle: Boolean(config.s3.endpoint), credentials });
   const store = new S3ObjectStore({ bucket: config.bucket, client: s3 });
   const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
-  const supabase = createClient(config.supabase.url, serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
+  const supabase = createSupabaseClient(config.supabase.url, serviceRoleKey);
   const jobs = new SupabaseJobStore(supabase);
   const eventBridge = new EventBridgeClient({
     region: config.region,

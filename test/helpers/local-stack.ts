@@ -1,4 +1,5 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { createSupabaseClient } from '../../shared/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { createLogger, type Logger } from '../../shared/logger';
 import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
@@ -28,7 +29,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
 
 /** A signed-in (anonymous) user of the local Supabase API, as the web app would have. */
 export async function signInUser(stack: LocalStack): Promise<{ client: SupabaseClient; userId: string; accessToken: string }> {
-  const client = createClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+  const client = createSupabaseClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey);
   const { data, error } = await client.auth.signInAnonymously();
   if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
   return { client, userId: data.user.id, accessToken: data.session.access_token };
@@ -65,7 +66,7 @@ export async function uploadPhoto(
   });
   const ticket = (await res.json()) as { jobId: string; key: string; uploadUrl: string; headers: Record<string, string> };
   if (res.status !== 201) throw new Error(`POST /uploads answered ${res.status}: ${JSON.stringify(ticket)}`);
-  const put = await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: bytes });
+  const put = await fetch(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: new Uint8Array(bytes) });
   if (!put.ok) throw new Error(`PUT answered ${put.status}: ${await put.text()}`);
   return { jobId: ticket.jobId, key: ticket.key };
 }
