@@ -35,6 +35,12 @@ export interface LtxServerOptions {
    * clips. The real API accepts only its documented combinations; never set this in the stack.
    */
   allowAnySize?: boolean;
+  /**
+   * TEST ONLY: answer clips of this size whatever resolution was asked (duration and fps still
+   * follow the request), so pipeline suites need not encode 1080p. The local stack sets it only for
+   * tests; the real API always answers the requested size.
+   */
+  clipSize?: { width: number; height: number };
   log?: (message: string, context?: Record<string, unknown>) => void;
 }
 
@@ -113,7 +119,7 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     const image = await loadImageBytes(request.image_uri, fetchImage);
     const format = sniffImageFormat(image);
     if (!format) throw invalidRequest('image_uri must be a JPEG, PNG or WebP image; its content is none of these');
-    const { width, height } = resolutionSize(request.resolution);
+    const { width, height } = options.clipSize ?? resolutionSize(request.resolution);
     const outFile = join(tmpdir(), `ltx-local-${requestId}.mp4`);
     const started = Date.now();
     try {
