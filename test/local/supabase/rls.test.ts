@@ -1,0 +1,100 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupabaseLocal } from '../../../local/supabase/start-supabase-local';
+import { anonClient, serviceClient, signedInUser, startTestSupabase, uuid, type TestUser } from './supabase-test-helpers';
+
+let stack: SupabaseLocal;
+let service: SupabaseClient;
+let alice: TestUser;
+let bob: TestUser;
+const jobs: Record<'alice' | 'bob', string[]> = { alice: [], bob: [] };
+
+beforeAll(async () => {
+  stack = await startTestSupabase();
+  service = serviceClient(stack);
+  alice = await signedInUser(stack, 'alice@example.com');
+  bob = await signedInUser(stack);
+  for (const [who, user] of [['alice', alice], ['bob', bob]] as const) {
+    const rows = [uuid(), uuid()].map((id) => ({ id, user_id: user.id, source_key: `images/${user.id}/${id}.jpg` }));
+    jobs[who] = rows.map((r) => r.id);
+    expect((await service.from('video_jobs').insert(rows)).error).toBeNull();
+    expect((await service.from('generated_videos').insert({ user_id: user.id, title: `${who}'s villa` })).error).toBeNull();
+  }
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function statusOf(id: string): Promise<string | undefined> {
+  const r = await stack.db.query<{ status: string }>('select status from public.video_jobs where id = $1::uuid', [id]);
+  return r.rows[0]?.status;
+}
+
+describe('row-level security over REST', () => {
+  it('lets each user read only their own jobs and videos', async () => {
+    const a = await alice.client.from('video_jobs').select('id, user_id').order('id');
+    expect(a.error).toBeNull();
+    expect(a.data?.map((r) => r.id).sort()).toEqual([...jobs.alice].sort());
+    const b = await bob.client.from('generated_videos').select('title');
+    expect(b.data).toEqual([{ title: "bob's villa" }]);
+  });
+
+  it('shows nothing when a user filters for the other user’s rows', async () => {
+    const r = await alice.client.from('video_jobs').select('id').eq('user_id', bob.id);
+    expect(r.data).toEqual([]);
+    const single = await alice.client.from('video_jobs').select('id').eq('id', jobs.bob[0] ?? '').maybeSingle();
+    expect(single.data).toBeNull();
+  });
+
+  it('shows anon nothing', async () => {
+    const anon = anonClient(stack);
+    expect((await anon.from('video_jobs').select('id')).data).toEqual([]);
+    expect((await anon.from('generated_videos').select('id')).data).toEqual([]);
+  });
+
+  it('lets no user update or delete any job, their own or the other’s', async () => {
+    const upd = await alice.client.from('video_jobs').update({ status: 'failed' }).eq('id', jobs.bob[0] ?? '').select();
+    expect(upd.error).toBeNull();
+    expect(upd.data).toEqual([]);
+    const own = await alice.client.from('video_jobs').update({ status: 'failed' }).eq('id', jobs.alice[0] ?? '').select();
+    expect(own.data).toEqual([]);
+    const del = await bob.client.from('video_jobs').delete().eq('id', jobs.alice[1] ?? '').select();
+    expect(del.data).toEqual([]);
+    expect(await statusOf(jobs.bob[0] ?? '')).toBe('pending_upload');
+    expect(await statusOf(jobs.alice[0] ?? '')).toBe('pending_upload');
+    expect(await statusOf(jobs.alice[1] ?? '')).toBe('pending_upload');
+  });
+
+  it('refuses inserts by users (403 42501) and by anon (401 42501)', async () => {
+    const user = await alice.client.from('video_jobs').insert({ id: uuid(), user_id: alice.id });
+    expect(user.status).toBe(403);
+    expect(user.error?.code).toBe('42501');
+    const anon = await anonClient(stack).from('generated_videos').insert({ user_id: alice.id });
+    expect(anon.status).toBe(401);
+    expect(anon.error?.code).toBe('42501');
+  });
+
+  it('lets the service role read and write everything', async () => {
+    const all = await service.from('video_jobs').select('id', { count: 'exact', head: true });
+    expect(all.count).toBe(4);
+    const upd = await service.from('video_jobs').update({ status: 'queued' }).eq('id', jobs.bob[1] ?? '').select('status').single();
+    expect(upd.data).toEqual({ status: 'queued' });
+  });
+});
+
+describe('count_jobs_today', () => {
+  it('counts a user’s jobs of the last 24 hours for the service role', async () => {
+    expect((await service.rpc('count_jobs_today', { p_user_id: alice.id })).data).toBe(2);
+    await stack.db.query(`update public.video_jobs set created_at = now() - interval '25 hours' where id = $1::uuid`, [jobs.alice[0]]);
+    expect((await service.rpc('count_jobs_today', { p_user_id: alice.id })).data).toBe(1);
+  });
+
+  it('lets a user count only their own jobs and refuses anon', async () => {
+    expect((await bob.client.rpc('count_jobs_today', { p_user_id: bob.id })).data).toBe(2);
+    expect((await bob.client.rpc('count_jobs_today', { p_user_id: alice.id })).data).toBe(0);
+    const anon = await anonClient(stack).rpc('count_jobs_today', { p_user_id: alice.id });
+    expect(anon.status).toBe(401);
+    expect(anon.error?.code).toBe('42501');
+  });
+});
