@@ -180,4 +180,23 @@ describe('Phoenix protocol edges', () => {
     await waitFor(() => (syncs.at(-1)?.includes('alice') ? undefined : true), 5000, 'alice leaves');
     await b.removeAllChannels();
   });
+
+  it('lets supabase-js reconnect to a restarted server on the same port and database, and hear later changes', async () => {
+    const client = await h.client(await h.userToken(alice));
+    const l = await listen(client, 'restart', [{ event: 'INSERT' }]);
+    await h.stopServer(); // terminates every socket, as a crash or redeploy would
+    await h.startServer(); // same port, same database: capture setup runs again, idempotently
+    // realtime-js notices the dropped socket, reconnects and rejoins by itself.
+    await waitFor(
+      () => (l.systems.filter((s) => s.message === 'Subscribed to PostgreSQL').length >= 2 ? true : undefined),
+      15000,
+      'rejoined after restart',
+    );
+    const id = await insertJob(alice);
+    const change = await waitFor(() => l.changes[0], 5000, 'change after restart');
+    expect(change.new).toMatchObject({ id, user_id: alice });
+    const triggers = await h.db.query("select 1 from pg_trigger where tgname = 'realtime_capture_change'");
+    expect(triggers.rows).toHaveLength(1);
+    await client.removeAllChannels();
+  });
 });
