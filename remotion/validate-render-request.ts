@@ -14,7 +14,8 @@ export const RENDER_LIMITS = {
 } as const;
 
 function fail(field: string, message: string, value: unknown): never {
-  throw new ValidationError(field, `${field} ${message}, received ${JSON.stringify(value) ?? String(value)}`);
+  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  throw new ValidationError(field, `${field} ${message}, received ${shown}`);
 }
 
 function side(field: string, value: unknown): void {

@@ -7,6 +7,8 @@ import { musicFades, titleTimeline } from './timeline';
 loadTemplateFonts();
 
 const ACCENT = '#E8C07D';
+/** The beds are mastered around -17 dBFS RMS; this sits them about 3 dB lower, under a voice-over level. */
+const MUSIC_VOLUME = 0.7;
 const clamp = { extrapolateLeft: 'clamp', extrapolateRight: 'clamp' } as const;
 
 /** Long titles shrink (down to 60 %) rather than running to three lines. */
@@ -47,7 +49,7 @@ export function VillaVideo({ clipUrl, title, subtitle, musicFile }: VillaVideoPr
     : 0;
 
   const volume = (f: number) =>
-    interpolate(f, [0, fadeIn, Math.max(fadeIn + 1, durationInFrames - fadeOut), durationInFrames], [0, 0.55, 0.55, 0], clamp);
+    interpolate(f, [0, fadeIn, Math.max(fadeIn + 1, durationInFrames - fadeOut), durationInFrames], [0, MUSIC_VOLUME, MUSIC_VOLUME, 0], clamp);
 
   return (
     <AbsoluteFill style={{ backgroundColor: 'black' }}>
@@ -55,7 +57,7 @@ export function VillaVideo({ clipUrl, title, subtitle, musicFile }: VillaVideoPr
       {/* Scrim: darkens the lower left third only as much as the text needs, following the title in and out. */}
       <AbsoluteFill
         style={{
-          background: 'linear-gradient(to top, rgba(8,6,4,0.78) 0%, rgba(8,6,4,0.45) 28%, rgba(8,6,4,0) 58%), linear-gradient(to right, rgba(8,6,4,0.35) 0%, rgba(8,6,4,0) 55%)',
+          background: 'linear-gradient(to top, rgba(8,6,4,0.7) 0%, rgba(8,6,4,0.38) 26%, rgba(8,6,4,0) 55%), linear-gradient(to right, rgba(8,6,4,0.3) 0%, rgba(8,6,4,0) 55%)',
           opacity: title === '' && subtitle === '' ? 0 : 0.25 + 0.75 * Math.max(titleOpacity, subtitleOpacity),
         }}
       />

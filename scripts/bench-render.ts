@@ -47,6 +47,7 @@ class FolderStore implements ObjectStore {
   getStream(): Promise<Readable> { throw new Error('not used'); }
   presignPut(): Promise<{ url: string; headers: Record<string, string> }> { throw new Error('not used'); }
   presignGet(): Promise<string> { throw new Error('not used'); }
+  touch(): Promise<void> { throw new Error('not used'); }
 }
 
 await mkdir(outDir, { recursive: true });

@@ -46,6 +46,13 @@ export class MemoryObjectStore implements ObjectStore {
     return { etag: `"${bytes.length}"` };
   }
 
+  /** A copy onto itself: same bytes, same metadata (the real store's event is what matters there). */
+  async touch(key: string): Promise<void> {
+    const o = this.objects.get(key);
+    if (!o) throw new Error(`no object at ${key}`);
+    this.objects.set(key, { ...o, metadata: { ...o.metadata } });
+  }
+
   async presignPut(key: string): Promise<{ url: string; headers: Record<string, string> }> {
     return { url: `memory://${this.bucket}/${encodeURIComponent(key)}?put`, headers: {} };
   }

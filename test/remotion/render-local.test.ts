@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRemotionRenderer } from '../../remotion/render-local';
+import { LocalRemotionRenderer, bundleTemplate } from '../../remotion/render-local';
 import { durationInFramesFor, posterFrame } from '../../remotion/timeline';
 import type { RenderRequest } from '../../shared/renderer';
 import { makeTestClip } from '../helpers/make-test-clip';
@@ -102,6 +102,16 @@ describe('LocalRemotionRenderer at 320x180, 1 s', () => {
     await expect(rendering).rejects.toMatchObject({ code: 'render_cancelled', message: 'render of job-2 was cancelled' });
     expect(store.objects.has(key)).toBe(false);
     expect(await readdir(renderTmp)).toEqual([]);
+  });
+
+  it('shares one bundle between renderer instances in the same process', async () => {
+    const second = new LocalRemotionRenderer({ store });
+    try {
+      expect(bundleTemplate()).toBe(bundleTemplate());
+      expect(typeof (await bundleTemplate())).toBe('string');
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses an already aborted request before any work', async () => {
