@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,25 +70,70 @@ function withDefaults(opts: SupabaseLocalOptions): Required_ {
   };
 }
 
-/** Starts the Supabase-compatible API (REST, Auth, Realtime) on one HTTP server. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Starts the Supabase-compatible API (REST, Auth, Realtime) on one HTTP server. The port is taken
+ * first, so a busy port fails fast; requests that arrive while the database boots get 503.
+ */
 export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Promise<SupabaseLocal> {
   const o = withDefaults(options);
-  const secrets = await loadLocalSecrets(o.dataDir, o.jwtSecret);
-  const db = o.databaseUrl
-    ? await createPostgresDatabase({ connectionString: o.databaseUrl })
-    : await createPgliteDatabase({ dataDir: o.dataDir === null ? null : join(o.dataDir, 'pgdata') });
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const server = createServer((req, res) => {
+    if (!handle) {
+      applyCors(req, res);
+      return sendJson(res, 503, { message: 'the local Supabase is starting' }, { 'Retry-After': '1' });
+    }
+    handle(req, res).catch((err: unknown) => {
+      o.log(`unhandled ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
+      else res.destroy();
+    });
+    // A refused body (413) is answered before it is read: discard the rest rather than reset the client.
+    res.on('finish', () => {
+      if (!req.complete) req.resume();
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  await listen(server, o.port, o.host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+
+  let db: Database | undefined;
   try {
-    const applied = await applyMigrations(db, o.migrationsDir);
+    const secrets = await loadLocalSecrets(o.dataDir, o.jwtSecret);
+    db = o.databaseUrl
+      ? await createPostgresDatabase({ connectionString: o.databaseUrl })
+      : await createPgliteDatabase({ dataDir: o.dataDir === null ? null : join(o.dataDir, 'pgdata') });
+    const database = db;
+    const applied = await applyMigrations(database, o.migrationsDir);
     if (applied.length > 0) o.log(`applied migrations: ${applied.join(', ')}`);
-    const cache = new SchemaCache(db);
+    const cache = new SchemaCache(database);
     await cache.reload();
     const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
-    let url = '';
     let down = false;
-    const rest = createRestRouter({ db, cache, verifyJwt: keys.verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
-    const auth = createAuthRouter({ store: new AuthStore(db), keys, baseUrl: () => url, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const rest = createRestRouter({ db: database, cache, verifyJwt: keys.verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const auth = createAuthRouter({ store: new AuthStore(database), keys, baseUrl: () => url, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const realtime = await attachRealtime({ server, db: database, verifyJwt: keys.verifyJwt, log: o.log });
 
-    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    handle = async (req, res) => {
       applyCors(req, res);
       if (answerPreflight(req, res)) return;
       const parsed = new URL(req.url ?? '/', 'http://localhost');
@@ -104,31 +149,6 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
       sendJson(res, 404, { message: `no route for ${req.method} ${path}: the local Supabase serves /rest/v1, /auth/v1 and /realtime/v1/websocket` });
     };
 
-    const server = createServer((req, res) => {
-      handle(req, res).catch((err: unknown) => {
-        o.log(`unhandled ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'internal error' });
-        else res.destroy();
-      });
-      // A refused body (413) is answered before it is read: discard the rest rather than reset the client.
-      res.on('finish', () => {
-        if (!req.complete) req.resume();
-      });
-    });
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
-    const realtime = await attachRealtime({ server, db, verifyJwt: keys.verifyJwt, log: o.log });
-
     let stopped: Promise<void> | undefined;
     return {
       url,
@@ -136,22 +156,20 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
       serviceRoleKey: await keys.signApiKey('service_role'),
       jwtSecret: secrets.jwtSecret,
       jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
-      db,
+      db: database,
       setUnavailable: (on) => {
         down = on;
       },
       stop: () =>
         (stopped ??= (async () => {
           await realtime.close();
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          });
-          await db.close();
+          await closeServer(server);
+          await database.close();
         })()),
     };
   } catch (err) {
-    await db.close().catch(() => undefined);
+    await closeServer(server);
+    await db?.close().catch(() => undefined);
     throw err;
   }
 }

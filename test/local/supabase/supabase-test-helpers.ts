@@ -52,7 +52,7 @@ export function signToken(secret: string, claims: Record<string, unknown>, expir
 export async function rawRequest(
   stack: SupabaseLocal,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; token?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; token?: string } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
   const token = init.token ?? stack.serviceRoleKey;
   const res = await fetch(`${stack.url}${path}`, {
