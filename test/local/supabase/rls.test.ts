@@ -83,6 +83,16 @@ describe('row-level security over REST', () => {
   });
 });
 
+describe('auth helpers inside the request transaction', () => {
+  it('give auth.uid(), auth.role() and auth.jwt() the caller’s claims, as Supabase defines them', async () => {
+    await stack.db.query(`create function public.whoami() returns jsonb language sql stable as
+      $$ select jsonb_build_object('uid', auth.uid(), 'role', auth.role(), 'email', auth.jwt() ->> 'email', 'db_role', current_user) $$`);
+    expect((await alice.client.rpc('whoami')).data).toEqual({ uid: alice.id, role: 'authenticated', email: 'alice@example.com', db_role: 'authenticated' });
+    expect((await anonClient(stack).rpc('whoami')).data).toEqual({ uid: null, role: 'anon', email: null, db_role: 'anon' });
+    expect((await service.rpc('whoami')).data).toMatchObject({ uid: null, role: 'service_role', db_role: 'service_role' });
+  });
+});
+
 describe('count_jobs_today', () => {
   it('counts a user’s jobs of the last 24 hours for the service role', async () => {
     expect((await service.rpc('count_jobs_today', { p_user_id: alice.id })).data).toBe(2);
