@@ -22,11 +22,15 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
 /**
  * The same Database on a real Postgres through `pg`. Not exercised by this repository's tests (they
  * need a server); it is deliberately thin: a pool, BEGIN/COMMIT around callbacks, one dedicated
- * client for LISTEN. The connecting user must be able to `SET ROLE` to anon/authenticated/service_role.
+ * client for LISTEN. Meant for a plain Postgres where the user may create roles (it bootstraps the
+ * Supabase roles and `auth` schema there); on a Supabase project's database the bootstrap is skipped.
+ * The connecting user must be able to `SET ROLE` to anon/authenticated/service_role.
  */
 export async function createPostgresDatabase(opts: PostgresDatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.max ?? 10 });
-  await pool.query(SUPABASE_BOOTSTRAP_SQL);
+  // A Supabase project's own database has all of this, owned by roles we may not alter: leave it be.
+  const isSupabase = await pool.query(`select 1 from pg_roles where rolname = 'supabase_admin'`);
+  if (isSupabase.rowCount === 0) await pool.query(SUPABASE_BOOTSTRAP_SQL);
 
   async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, claims?: JwtClaims): Promise<T> {
     const settings = claims ? requestSettingsQuery(claims) : undefined;
