@@ -44,12 +44,15 @@ export async function runRenderStep(deps: RenderStepDeps, object: ObjectCreated)
   }
   // A clip stored before the LTX step recorded it still belongs to the job: attempts restart per stage.
   const attempts = job.ltx_key ? job.attempts : 0;
-  const claimed = await deps.jobs.updateWhere(
-    job.id,
-    ['generating'],
-    { status: 'rendering', progress: RENDER_PROGRESS_FROM, ltx_key: object.key, attempts: attempts + 1, error: null },
-    job.attempts,
-  );
+  // The status alone decides the claim: the LTX step may still be writing its own bookkeeping
+  // (progress, attempts) on the row when the clip's event arrives, and that must not lose the claim.
+  const claimed = await deps.jobs.updateWhere(job.id, ['generating'], {
+    status: 'rendering',
+    progress: RENDER_PROGRESS_FROM,
+    ltx_key: object.key,
+    attempts: attempts + 1,
+    error: null,
+  });
   if (!claimed) return { outcome: 'skipped', jobId: job.id, reason: 'another delivery claimed the job' };
   await deps.reporter.statusChanged(claimed);
 

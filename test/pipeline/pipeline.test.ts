@@ -105,12 +105,12 @@ describe('the pipeline on the local stack', () => {
   });
 
   it.each([
-    ['a text file named .jpg', 'images/not-a-photo.jpg', Buffer.from('this is plain text, not a photo'), /not a JPEG, PNG or WebP image/],
-    ['a zero-byte file', 'images/empty.jpg', Buffer.alloc(0), /The photo is empty \(0 bytes\)/],
-    ['an oversized photo', 'images/huge.jpg', Buffer.concat([photo, Buffer.alloc(15 * 1024 * 1024)]), /the limit is 15 MB/],
+    ['a text file named .jpg', 'images/not-a-photo.jpg', () => Buffer.from('this is plain text, not a photo'), /not a JPEG, PNG or WebP image/],
+    ['a zero-byte file', 'images/empty.jpg', () => Buffer.alloc(0), /The photo is empty \(0 bytes\)/],
+    ['an oversized photo', 'images/huge.jpg', () => Buffer.concat([photo, Buffer.alloc(15 * 1024 * 1024)]), /the limit is 15 MB/],
   ])('fails %s with a reason, and keeps serving', async (_name, key, body, reason) => {
     const requestsBefore = stack.ltx!.stats().requests;
-    const put = await putObject(key, body);
+    const put = await putObject(key, body());
     const job = await waitForJobEnd(stack, derivedJobId(stack.info.bucket, key, put.ETag!));
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(reason);
