@@ -76,6 +76,7 @@ try {
 
   const stageStarted = new Map<string, number>([['pending_upload', Date.now()]]);
   let last = '';
+  let poll: NodeJS.Timeout | undefined;
   const finished = new Promise<GeneratedVideo>((resolveDone, rejectDone) => {
     const onJob = (job: Pick<VideoJob, 'status' | 'progress' | 'error'>) => {
       if (!stageStarted.has(job.status)) stageStarted.set(job.status, Date.now());
@@ -92,7 +93,7 @@ try {
       )
       .subscribe();
     // Realtime is the fast path; reading the row now and then makes sure the end is never missed.
-    const poll = setInterval(async () => {
+    poll = setInterval(async () => {
       const { data } = await supabase.from('video_jobs').select('status, progress, error').eq('id', ticket.jobId).maybeSingle();
       if (data) onJob(data as VideoJob);
       if (data?.status === 'completed') {
@@ -101,7 +102,6 @@ try {
       }
     }, 5000);
     poll.unref();
-    void finished.finally(() => clearInterval(poll)).catch(() => undefined);
   });
   // Subscribe first, then upload: the pipeline starts the moment the photo lands.
   await new Promise((r) => setTimeout(r, 300));
@@ -109,7 +109,7 @@ try {
   if (!put.ok) throw new Error(`the presigned PUT answered ${put.status}: ${await put.text()}`);
   say(`${elapsed()}  photo uploaded`);
 
-  const row = await finished;
+  const row = await finished.finally(() => clearInterval(poll));
   stageStarted.set('completed', Date.now());
   const stages = ['pending_upload', 'queued', 'generating', 'rendering', 'completed'].filter((s) => stageStarted.has(s));
   say('');

@@ -20,7 +20,15 @@ import { createSupabaseClient } from './create-supabase-client';
 export async function createPipelineClients(config: PipelineConfig, logger: Logger) {
   const credentials =
     config.s3.accessKeyId && config.s3.secretAccessKey ? { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey } : undefined;
-  const s3 = new S3Client({ region: config.region, endpoint: config.s3.endpoint, forcePathStyle: Boolean(config.s3.endpoint), credentials });
+  const s3 = new S3Client({
+    region: config.region,
+    endpoint: config.s3.endpoint,
+    forcePathStyle: Boolean(config.s3.endpoint),
+    credentials,
+    // S3-compatible servers (the local stack's included) do not decode aws-chunked bodies with
+    // trailing checksums, the SDK's default for streamed uploads; AWS itself keeps the default.
+    ...(config.s3.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
+  });
   const store = new S3ObjectStore({ bucket: config.bucket, client: s3 });
   const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
   const supabase = createSupabaseClient(config.supabase.url, serviceRoleKey);

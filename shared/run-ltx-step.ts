@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { PipelineConfig } from './config';
 import { describeError, isRetryable, ValidationError } from './errors';
 import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from './image-check';
@@ -87,10 +88,15 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCrea
   try {
     const clip = await deps.generator.generate({ imageUri, options: job.options });
     const ltxKey = ltxVideoKey(job.user_id, job.id);
-    await deps.store.put(ltxKey, clip.body, {
-      contentType: 'video/mp4',
-      metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
-    });
+    try {
+      await deps.store.put(ltxKey, createReadStream(clip.path), {
+        contentType: 'video/mp4',
+        contentLength: clip.sizeBytes,
+        metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
+      });
+    } finally {
+      await clip.dispose();
+    }
     // The clip's own event may already have started the render: only touch the row if it has not.
     // `attempts` restarts at 0: it counts the attempts of the stage in progress.
     await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0 });

@@ -25,6 +25,9 @@ export function decodeMetadata(meta: Record<string, string> | undefined): Record
   return out;
 }
 
+/** Up to this size a stream goes up in one PUT (one request, one Object Created event). */
+const SINGLE_PUT_MAX_BYTES = 64 * 1024 * 1024;
+
 function isNotFound(err: unknown): boolean {
   return err instanceof NotFound || err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404);
 }
@@ -100,7 +103,11 @@ export class S3ObjectStore implements ObjectStore {
         const out = await this.client.send(new PutObjectCommand({ ...params, ContentLength: body.length }));
         return { etag: out.ETag };
       }
-      // A stream of unknown length (the LTX answer): multipart upload in 8 MB parts, never whole in memory.
+      if (options.contentLength !== undefined && options.contentLength <= SINGLE_PUT_MAX_BYTES) {
+        const out = await this.client.send(new PutObjectCommand({ ...params, ContentLength: options.contentLength }));
+        return { etag: out.ETag };
+      }
+      // A large stream, or one of unknown length: multipart upload in 8 MB parts, never whole in memory.
       const upload = new Upload({ client: this.client, params, partSize: 8 * 1024 * 1024, queueSize: 2, leavePartsOnError: false });
       const out = await upload.done();
       return { etag: out.ETag };

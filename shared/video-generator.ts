@@ -1,12 +1,17 @@
-import type { Readable } from 'node:stream';
 import type { JobOptions } from './job-options';
 
-/** The image-to-video step's port; the real one is LTX-2 (shared/ltx-video-generator.ts). */
+/**
+ * The image-to-video step's port; the real one is LTX-2 (shared/ltx-video-generator.ts). The clip
+ * arrives as a complete local file: a body cut short is caught, and retried, inside the generator's
+ * own retry loop, before anything is written to the bucket.
+ */
 export interface GeneratedClip {
-  /** The MP4, streamed: never held whole in memory. */
-  body: Readable;
+  /** A temporary MP4 file, complete and checked; `dispose` removes it. */
+  path: string;
+  sizeBytes: number;
   requestId: string;
   attempts: number;
+  dispose(): Promise<void>;
 }
 
 export interface VideoGenerator {
