@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors';
-import { checkImage } from '../../shared/image-check';
+import { checkImage, sniffImageType } from '../../shared/image-check';
 import type { JobOptionsInput } from '../../shared/job-options';
 import { parseUploadRequest, type UploadRequest } from '../../shared/upload-request';
 
@@ -7,16 +7,18 @@ import { parseUploadRequest, type UploadRequest } from '../../shared/upload-requ
 export type PhotoFile = Blob & { name?: string };
 
 /**
- * The checks the pipeline would make, run before any request, with the pipeline's own code and
- * therefore its exact messages: the bytes must be a JPEG, PNG or WebP of at most 15 MB (whatever the
- * name or the browser's guess says), and the request must be one `POST /uploads` accepts.
+ * The checks the pipeline would make, run before any request with the pipeline's own code, so a
+ * refusal reads exactly as the server's would: first what `POST /uploads` checks (type, size up to
+ * 15 MB, options), then what the LTX step checks in the stored bytes (a JPEG, PNG or WebP whatever
+ * the name or the browser's guess says). The type sent is the one the bytes show.
  */
 export async function checkPhoto(file: PhotoFile, options: JobOptionsInput): Promise<UploadRequest> {
   const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
-  const contentType = checkImage(file.size, head);
-  const filename = file.name || `photo.${contentType.slice('image/'.length).replace('jpeg', 'jpg')}`;
-  const body: Record<string, unknown> = { filename, contentType, size: file.size, ...withoutEmpty(options) };
-  return parseUploadRequest(body);
+  const sniffed = sniffImageType(head);
+  const filename = file.name || `photo.${(sniffed ?? 'image/jpeg').slice('image/'.length).replace('jpeg', 'jpg')}`;
+  const request = parseUploadRequest({ filename, contentType: sniffed ?? file.type, size: file.size, ...withoutEmpty(options) });
+  checkImage(file.size, head);
+  return request;
 }
 
 /** A form's empty fields mean "use the default", as an absent field does for the endpoint. */

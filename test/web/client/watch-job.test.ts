@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { LocalStack } from '../../../local/stack';
+import { MAX_IMAGE_BYTES } from '../../../shared/image-check';
+import { createVideoClient, JobFailedError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
+import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../stack-fixture';
+
+const TEXT_AS_JPEG = new File(['these are my notes, not a photo'], 'villa.jpg', { type: 'image/jpeg' });
+
+let stack: LocalStack;
+let supabase: SupabaseClient;
+let client: VideoClient;
+let token: string;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const user = await signedInUser(stack);
+  supabase = user.supabase;
+  client = createVideoClient({ supabase, uploadsUrl: stack.info.uploadsUrl });
+  token = (await supabase.auth.getSession()).data.session!.access_token;
+});
+afterAll(async () => {
+  await supabase?.removeAllChannels();
+  await stack?.stop();
+});
+
+/** What the upload endpoint answers for a body, bypassing the client's checks. */
+async function askUploads(body: Record<string, unknown>) {
+  const res = await fetch(stack.info.uploadsUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { jobId: string; uploadUrl: string; headers: Record<string, string>; error?: { message: string } } };
+}
+
+describe('submit refuses what the pipeline would refuse, in its words, before any request', () => {
+  it('a text file renamed .jpg: the same reason the pipeline records when it gets one anyway', async () => {
+    const refused = await client.submit(TEXT_AS_JPEG, {}).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+
+    // The same bytes sent past the client: the endpoint signs them, the LTX step fails the job.
+    const text = Buffer.from(await TEXT_AS_JPEG.arrayBuffer());
+    const ticket = await askUploads({ filename: 'villa.jpg', contentType: 'image/jpeg', size: text.length });
+    expect(ticket.status).toBe(201);
+    const watching = watchJob(supabase, ticket.body.jobId);
+    const put = await fetch(ticket.body.uploadUrl, { method: 'PUT', headers: ticket.body.headers, body: text });
+    expect(put.status).toBe(200);
+    const failure = await watching.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JobFailedError);
+    expect((failure as JobFailedError).job.status).toBe('failed');
+    expect((failure as Error).message).toBe((refused as Error).message);
+  });
+
+  it('a photo over 15 MB: the message POST /uploads answers for that size', async () => {
+    const jpegHead = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+    const big = new File([jpegHead, new Uint8Array(MAX_IMAGE_BYTES + 1 - jpegHead.length)], 'huge.jpg', { type: 'image/jpeg' });
+    const refused = await client.submit(big, {}).catch((e: unknown) => e);
+    const server = await askUploads({ filename: 'huge.jpg', contentType: 'image/jpeg', size: big.size });
+    expect(server.status).toBe(400);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as Error).message).toBe(server.body.error!.message);
+  });
+});
+
+describe('watch never misses the end', () => {
+  it('resolves with the row across a cut Realtime connection, and again when started after the end', async () => {
+    const photo = new File([await readFile(SAMPLE_PHOTO)], 'villa-small.jpg', { type: 'image/jpeg' });
+    const fractions: number[] = [];
+    const jobId = await client.submit(photo, { title: 'Casa Watch', duration: 6 }, { onUploadProgress: (p) => fractions.push(p.fraction) });
+    expect(fractions.at(-1)).toBe(1);
+
+    const seen: VideoJob[] = [];
+    const states: ConnectionState[] = [];
+    let cut: () => void = () => undefined;
+    const cutOnce = new Promise<void>((resolve) => (cut = resolve));
+    const watching = client.watch(jobId, {
+      onConnection: (s) => states.push(s),
+      onChange: (job) => {
+        seen.push(job);
+        if (job.status === 'generating') cut();
+      },
+    });
+    // Cut the socket while the job is mid-way, and restore it only once the job has ended: every
+    // change in between is lost to Realtime, so only the read after resubscribing can see the end.
+    await cutOnce;
+    supabase.realtime.disconnect();
+    for (let job = await stack.clients.jobs.get(jobId); job?.status !== 'completed'; job = await stack.clients.jobs.get(jobId)) {
+      expect(job?.status).not.toBe('failed');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    supabase.realtime.connect();
+    const row = await watching;
+
+    expect(row).toMatchObject({ id: jobId, title: 'Casa Watch', duration_seconds: 6 });
+    expect(row.video_url).toMatch(/\/media\/renders\//);
+    expect(states.filter((s) => s === 'live').length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((j) => j.status)).toContain('generating');
+
+    const afterTheEnd = await client.watch(jobId);
+    expect(afterTheEnd).toEqual(row);
+  });
+});

@@ -1,0 +1,37 @@
+import type { CameraMotion } from '../../shared/job-options';
+import type { JobStatus } from '../../shared/job-status';
+
+/** Words for the pipeline's values, as a user reads them. */
+export const CAMERA_MOTION_LABELS: Record<CameraMotion, string> = {
+  dolly_in: 'Dolly in: glide towards the villa',
+  dolly_out: 'Dolly out: pull back to reveal',
+  dolly_left: 'Track left',
+  dolly_right: 'Track right',
+  jib_up: 'Crane up',
+  jib_down: 'Crane down',
+  static: 'Locked off (no camera move)',
+  focus_shift: 'Focus pull',
+};
+
+/** "golden-hour.mp3" → "Golden Hour": new files in the shared list get a name without code changes. */
+export function musicLabel(file: string): string {
+  const words = file.replace(/\.[a-z0-9]+$/i, '').split(/[-_ ]+/).filter(Boolean);
+  return words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+}
+
+export const STAGES: Array<{ status: JobStatus; label: string }> = [
+  { status: 'pending_upload', label: 'Photo uploaded' },
+  { status: 'queued', label: 'In the queue' },
+  { status: 'generating', label: 'Filming the camera move' },
+  { status: 'rendering', label: 'Adding titles and music' },
+  { status: 'completed', label: 'Ready' },
+];
+
+export const STATUS_WORDS: Record<JobStatus, string> = {
+  pending_upload: 'Waiting for the photo',
+  queued: 'In the queue',
+  generating: 'Filming the camera move',
+  rendering: 'Adding titles and music',
+  completed: 'Your video is ready',
+  failed: 'The video could not be made',
+};
