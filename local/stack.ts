@@ -19,6 +19,8 @@ import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../shared/object-store';
+import type { Renderer } from '../shared/renderer';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
 import { errorBody, json } from '../shared/http-response';
 
@@ -46,6 +48,13 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   staticDir?: string;
   logger?: Logger;
+  /**
+   * TEST ONLY: the renderer to use instead of local Remotion, built once the stack's object store
+   * exists (the load suite copies the clip instead of rendering 50 videos one at a time).
+   */
+  renderer?: (deps: { store: ObjectStore }) => Renderer;
+  /** How the local Supabase signs user access tokens (ES256: the presign handler verifies them through the JWKS). */
+  accessTokenAlgorithm?: 'HS256' | 'ES256';
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -68,6 +77,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     const supabase = await startSupabaseLocal({
       port: ports.supabase ?? 54321,
       dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
+      ...(options.accessTokenAlgorithm ? { accessTokenAlgorithm: options.accessTokenAlgorithm } : {}),
       log: (line) => logger.log('debug', line, { part: 'supabase' }),
     });
     stops.push(() => supabase.stop());
@@ -126,12 +136,18 @@ export async function startLocalStack(options: LocalStackOptions) {
     const config: PipelineConfig = loadConfig(env);
     const clients = await createPipelineClients(config, logger);
     late.s3 = clients.s3;
-    const renderer = new LocalRemotionRenderer({
-      store: clients.store,
-      browserExecutable: config.renderer.kind === 'local' ? config.renderer.browserExecutable : undefined,
-      log: (line: string) => logger.log('debug', line, { part: 'remotion' }),
-    });
-    stops.push(() => renderer.close());
+    let renderer: Renderer;
+    if (options.renderer) {
+      renderer = options.renderer({ store: clients.store });
+    } else {
+      const local = new LocalRemotionRenderer({
+        store: clients.store,
+        browserExecutable: config.renderer.kind === 'local' ? config.renderer.browserExecutable : undefined,
+        log: (line: string) => logger.log('debug', line, { part: 'remotion' }),
+      });
+      stops.push(() => local.close());
+      renderer = local;
+    }
 
     late.presign = createPresignHandler({
       store: clients.store,

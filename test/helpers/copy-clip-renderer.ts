@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { ObjectStore } from '../../shared/object-store';
+import type { Renderer, RenderRequest, RenderResult } from '../../shared/renderer';
+
+const DEFAULT_POSTER = 'remotion/public/sample/villa-small.jpg';
+
+/**
+ * NOT a render: stores the LTX clip itself as the "rendered" video and a fixed JPEG as the poster,
+ * through the same object store and with the same metadata as the local Remotion renderer. It exists
+ * only for the load suite, where 50 real renders (about 10 s each, one at a time) would take minutes
+ * and would measure Remotion, not the pipeline. Remotion itself is covered by test/remotion and
+ * test/pipeline.
+ */
+export class CopyClipRenderer implements Renderer {
+  readonly rendered: string[] = [];
+  running = 0;
+  maxConcurrentSeen = 0;
+  private readonly poster: Buffer;
+
+  constructor(
+    private readonly store: ObjectStore,
+    options: { posterFile?: string; delayMs?: number } = {},
+  ) {
+    this.poster = readFileSync(options.posterFile ?? DEFAULT_POSTER);
+    this.delayMs = options.delayMs ?? 0;
+  }
+
+  private readonly delayMs: number;
+
+  async render(request: RenderRequest): Promise<RenderResult> {
+    this.running++;
+    this.maxConcurrentSeen = Math.max(this.maxConcurrentSeen, this.running);
+    const started = Date.now();
+    try {
+      const clip = await fetch(request.props.clipUrl);
+      if (!clip.ok) throw new Error(`clip GET answered ${clip.status}`);
+      const bytes = Buffer.from(await clip.arrayBuffer());
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      request.onProgress?.(0.5);
+      await this.store.put(request.videoKey, bytes, {
+        contentType: 'video/mp4',
+        contentLength: bytes.length,
+        metadata: { width: String(request.width), height: String(request.height), 'duration-seconds': String(request.props.clipDurationSeconds) },
+      });
+      await this.store.put(request.thumbnailKey, this.poster, { contentType: 'image/jpeg', contentLength: this.poster.length });
+      request.onProgress?.(1);
+      this.rendered.push(request.jobId);
+      return {
+        videoKey: request.videoKey,
+        thumbnailKey: request.thumbnailKey,
+        sizeBytes: bytes.length,
+        durationSeconds: request.props.clipDurationSeconds,
+        width: request.width,
+        height: request.height,
+        renderSeconds: (Date.now() - started) / 1000,
+      };
+    } finally {
+      this.running--;
+    }
+  }
+}
