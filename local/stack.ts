@@ -238,6 +238,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     };
   } catch (err) {
     await stopAll();
+    const { code, port } = err as { code?: string; port?: number };
+    if (code === 'EADDRINUSE') {
+      throw new Error(`port ${port} on 127.0.0.1 is already in use: is another local stack (npm start) running? Stop it, or use it: npm run demo finds a running stack by ${join(options.dataDir ?? '.local', 'stack.json')}.`, { cause: err });
+    }
     throw err;
   }
 }
