@@ -44,17 +44,8 @@ export interface JobOptions {
   fps: Fps;
 }
 
-export interface JobDefaults {
-  title: string;
-  subtitle: string;
-  prompt: string;
-  cameraMotion: CameraMotion;
-  duration: Duration;
-  musicFile: string;
-  model: LtxModel;
-  resolution: LtxResolution;
-  fps: Fps;
-}
+/** A deployment's defaults cover every option (model, resolution and fps are not the user's to choose). */
+export type JobDefaults = JobOptions;
 
 export const BUILTIN_JOB_DEFAULTS: JobDefaults = {
   title: 'Your Villa',
