@@ -8,7 +8,7 @@ import type { JobStore, VideoJob } from './job-store';
 import { derivedJobId, ltxVideoKey, ownerFromKey, parseUploadImageKey, PREFIXES, titleFromKey, isUuid } from './keys';
 import type { Logger } from './logger';
 import type { ObjectCreated } from './object-created-event';
-import type { ObjectStore } from './object-store';
+import type { ObjectStore, PutOptions } from './object-store';
 import type { VideoGenerator } from './video-generator';
 
 /** LTX accepts images inline as a data URI up to 7 MB; larger ones go by (presigned) URL. */
@@ -89,7 +89,7 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCrea
     const clip = await deps.generator.generate({ imageUri, options: job.options });
     const ltxKey = ltxVideoKey(job.user_id, job.id);
     try {
-      await deps.store.put(ltxKey, createReadStream(clip.path), {
+      await putClip(deps, ltxKey, clip.path, {
         contentType: 'video/mp4',
         contentLength: clip.sizeBytes,
         metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
@@ -103,6 +103,28 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCrea
     deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts });
   } finally {
     ticker.stop();
+  }
+}
+
+/** Attempts of the clip's upload, and the wait before the second (doubling after). */
+const CLIP_PUT_ATTEMPTS = 4;
+const CLIP_PUT_FIRST_DELAY_MS = 250;
+
+/**
+ * The SDK cannot retry a streamed body, and failing the step here would throw away a clip that was
+ * paid for (the event's retry asks LTX again). The clip is on disk: each attempt reads it afresh.
+ */
+async function putClip(deps: LtxStepDeps, key: string, path: string, options: PutOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.put(key, createReadStream(path), options);
+      return;
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= CLIP_PUT_ATTEMPTS) throw err;
+      const delayMs = CLIP_PUT_FIRST_DELAY_MS * 2 ** (attempt - 1);
+      deps.logger.log('warn', 'clip upload failed, retrying', { key, attempt, delayMs, error: describeError(err) });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 }
 

@@ -14,6 +14,8 @@ const DEFAULT_POSTER = 'remotion/public/sample/villa-small.jpg';
 export class CopyClipRenderer implements Renderer {
   readonly rendered: string[] = [];
   running = 0;
+  /** Called as each render starts (tests switch faults on here). */
+  onRender: ((jobId: string) => void) | undefined;
   maxConcurrentSeen = 0;
   private readonly poster: Buffer;
 
@@ -31,6 +33,7 @@ export class CopyClipRenderer implements Renderer {
     this.running++;
     this.maxConcurrentSeen = Math.max(this.maxConcurrentSeen, this.running);
     const started = Date.now();
+    this.onRender?.(request.jobId);
     try {
       const clip = await fetch(request.props.clipUrl);
       if (!clip.ok) throw new Error(`clip GET answered ${clip.status}`);
