@@ -37,8 +37,7 @@ export async function followJobs(
           },
         });
         display.update(jobId, { label, status: 'completed', progress: 100, note: video.video_url });
-        // The video's insert can arrive before the row's last update: read the row as it ended.
-        return { jobId, status: 'completed', job: await getJob(jobId), video, error: null } satisfies JobOutcome;
+        return { jobId, status: 'completed', job: await completedRow(getJob, jobId), video, error: null } satisfies JobOutcome;
       } catch (err) {
         if (err instanceof JobFailedError) {
           display.update(jobId, { label, status: 'failed', progress: err.job.progress, note: err.message });
@@ -52,4 +51,17 @@ export async function followJobs(
       }
     }),
   );
+}
+
+/**
+ * The render step records the video, then marks the job completed: the video's insert can arrive a
+ * moment before the row's last update. Read the row until it says so (briefly), to print it as it ended.
+ */
+async function completedRow(getJob: (jobId: string) => Promise<VideoJob | null>, jobId: string): Promise<VideoJob | null> {
+  let job = await getJob(jobId);
+  for (let i = 0; i < 25 && job?.status !== 'completed'; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    job = await getJob(jobId);
+  }
+  return job;
 }

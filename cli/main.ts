@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
 import { describeError, ValidationError } from '../shared/errors';
 import { createLogger, silentLogger } from '../shared/logger';
 import { isUuid } from '../shared/keys';
@@ -44,6 +45,10 @@ const OPTIONS = {
   status: { type: 'string' },
   limit: { type: 'string' },
 } as const;
+
+// Node 20 has no global WebSocket, and supabase-js builds its Realtime client (needing one) inside
+// createClient, also for the pipeline's service-role client: give it the `ws` package's.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack';
+import { SAMPLE_PHOTO, startTestStack } from '../web/stack-fixture';
+
+let stack: LocalStack;
+let dir: string;
+
+/** `npx video-pipeline …` as an operator runs it: the bin shim in a child process, pointed at this stack. */
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [resolve('bin/video-pipeline.js'), ...args, '--stack', join(dir, 'stack.json')], { timeout: 170_000 }, (err, stdout, stderr) => {
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  dir = await mkdtemp(join(tmpdir(), 'video-pipeline-cli-'));
+  await writeFile(join(dir, 'stack.json'), JSON.stringify(stack.info));
+  await copyFile(SAMPLE_PHOTO, join(dir, 'pool-terrace.jpg'));
+  await copyFile(resolve('remotion/public/sample/villa.jpg'), join(dir, 'sea-view.jpg'));
+  await copyFile(SAMPLE_PHOTO, join(dir, 'garden.jpg'));
+  await writeFile(join(dir, 'notes.jpg'), 'not a photo');
+});
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('video-pipeline', () => {
+  it('drop --wait --json prints both finished rows and exits 0', async () => {
+    const run = await cli('drop', join(dir, 'pool-terrace.jpg'), join(dir, 'sea-view.jpg'), '--title', 'Villa Serena', '--duration', '6', '--wait', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const rows = JSON.parse(run.stdout) as Array<{ key: string; jobId: string; status: string; job: { status: string; origin: string }; video: { id: string; title: string; video_url: string } }>;
+    expect(rows.map((r) => r.key)).toEqual(['images/pool-terrace.jpg', 'images/sea-view.jpg']);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'completed', job: { status: 'completed', origin: 'operator' }, video: { id: row.jobId, title: 'Villa Serena' } });
+      expect((await fetch(row.video.video_url, { method: 'HEAD' })).status).toBe(200);
+    }
+
+    const list = await cli('list', '--status', 'completed', '--json');
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as Array<{ id: string }>).map((j) => j.id).sort()).toEqual(rows.map((r) => r.jobId).sort());
+  });
+
+  it('replay brings a job failed by an LTX refusal back to completed, through the event bus', async () => {
+    stack.ltx!.setFault({ kind: 'content_refusal', times: 1 });
+    const failed = await cli('drop', join(dir, 'garden.jpg'), '--wait', '--json');
+    expect(failed.code).toBe(1);
+    const [row] = JSON.parse(failed.stdout) as Array<{ jobId: string; status: string; error: string }>;
+    expect(row!.status).toBe('failed');
+    expect(failed.stderr).toContain(`job ${row!.jobId} failed: ${row!.error}`);
+
+    const status = await cli('status', row!.jobId, '--json');
+    expect(status.code).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ job: { id: row!.jobId, status: 'failed', error: row!.error }, video: null });
+
+    const replay = await cli('replay', row!.jobId, '--wait', '--json');
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ jobId: row!.jobId, status: 'completed', job: { status: 'completed', error: null }, video: { id: row!.jobId } });
+
+    const again = await cli('replay', row!.jobId);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`Job ${row!.jobId} is completed; only a failed job can be replayed.`);
+  });
+
+  it('refuses a file that is not a photo before uploading anything, and says why', async () => {
+    const run = await cli('drop', join(dir, 'notes.jpg'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('notes.jpg: The file is not a JPEG, PNG or WebP image');
+    expect(await stack.clients.store.head('images/notes.jpg')).toBeNull();
+  });
+});
