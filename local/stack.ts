@@ -233,7 +233,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       putEvents,
       web,
       renderer,
-      sweep: (olderThan?: Date) => sweepStuckJobs(sweepDeps, new Date(), olderThan),
+      /** One sweep now; `olderThan` overrides the stuck deadline, `now` pretends a later time (tests). */
+      sweep: (olderThan?: Date, now: Date = new Date()) => sweepStuckJobs(sweepDeps, now, olderThan),
       stop: stopAll,
     };
   } catch (err) {

@@ -37,6 +37,12 @@ export async function runRenderStep(deps: RenderStepDeps, object: ObjectCreated)
   const job = await deps.jobs.get(parsed.jobId);
   if (!job) return { outcome: 'skipped', jobId: parsed.jobId, reason: 'no job for this clip' };
   if (job.user_id !== parsed.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };
+  if (job.status === 'rendering' && (await deliverablesExist(deps.store, job))) {
+    // A render finished but its row was not written (the database failed right then, and the claim
+    // could not be released either): this redelivery records it, without rendering again.
+    deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
+    return finish(deps, job, job.ltx_key ?? object.key);
+  }
   if (job.status !== 'generating') return { outcome: 'skipped', jobId: job.id, reason: `job is ${job.status}` };
   if (job.attempts >= deps.config.maxJobAttempts && job.ltx_key) {
     await deps.reporter.fail(job, `Rendering gave up after ${job.attempts} attempts. ${job.error ?? ''}`.trim());
@@ -56,8 +62,19 @@ export async function runRenderStep(deps: RenderStepDeps, object: ObjectCreated)
   if (!claimed) return { outcome: 'skipped', jobId: job.id, reason: 'another delivery claimed the job' };
   await deps.reporter.statusChanged(claimed);
 
+  return finish(deps, claimed, object.key);
+}
+
+/** Both deliverables in the bucket: keys are unique to the job and S3 writes are atomic, so a render finished. */
+export async function deliverablesExist(store: RenderStepDeps['store'], job: Pick<VideoJob, 'id' | 'user_id'>): Promise<boolean> {
+  const [video, poster] = await Promise.all([store.head(renderKey(job.user_id, job.id)), store.head(thumbnailKey(job.user_id, job.id))]);
+  return Boolean(video && poster);
+}
+
+/** Renders (unless done already), records the row and completes the job claimed in `rendering`. */
+async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string): Promise<StepOutcome> {
   try {
-    const row = await renderAndRecord(deps, claimed, object.key);
+    const row = await renderAndRecord(deps, claimed, clipKey);
     const done = await deps.jobs.updateWhere(claimed.id, ['rendering'], {
       status: 'completed',
       progress: 100,

@@ -20,6 +20,8 @@ export interface SweepResult {
   redriven: number;
   failed: number;
   errors: number;
+  /** Finished renders whose row was missing, handed back to the render step to record (no deadline). */
+  reconciled: number;
 }
 
 const ACTIVE: readonly JobStatus[] = ['queued', 'generating', 'rendering'];
@@ -33,18 +35,20 @@ const ACTIVE: readonly JobStatus[] = ['queued', 'generating', 'rendering'];
  * passes its own start time: anything older was in flight when the previous process died).
  */
 export async function sweepStuckJobs(deps: SweepDeps, now = new Date(), olderThan?: Date): Promise<SweepResult> {
-  const result: SweepResult = { examined: 0, redriven: 0, failed: 0, errors: 0 };
+  const result: SweepResult = { examined: 0, redriven: 0, failed: 0, errors: 0, reconciled: 0 };
+  await reconcileFinishedRenders(deps, result);
   const stuckBefore = olderThan ?? new Date(now.getTime() - deps.config.stuckJobMinutes * 60_000);
   // An upload link can be used until it expires; only after that is a missing photo final.
   const uploadBefore = new Date(Math.min(stuckBefore.getTime(), now.getTime() - 2 * deps.config.uploadUrlTtlSeconds * 1000));
   const stale = [
     ...(await deps.jobs.listStale(ACTIVE, stuckBefore, 100)),
-    ...(await deps.jobs.listStale(['pending_upload'], uploadBefore, 100)),
+    // A photo that did arrive but whose event was lost (the database was down) is as stuck as a queued job.
+    ...(await deps.jobs.listStale(['pending_upload'], stuckBefore, 100)),
   ];
   for (const job of stale) {
     result.examined++;
     try {
-      const action = await redrive(deps, job);
+      const action = await redrive(deps, job, uploadBefore);
       if (action === 'failed') result.failed++;
       if (action === 'redriven') result.redriven++;
     } catch (err) {
@@ -52,11 +56,41 @@ export async function sweepStuckJobs(deps: SweepDeps, now = new Date(), olderTha
       deps.logger.log('error', 'stuck job not handled', { jobId: job.id, error: describeError(err) });
     }
   }
-  if (result.examined > 0) deps.logger.log('info', 'sweep finished', { ...result });
+  if (result.examined > 0 || result.reconciled > 0) deps.logger.log('info', 'sweep finished', { ...result });
   return result;
 }
 
-async function redrive(deps: SweepDeps, job: VideoJob): Promise<'redriven' | 'failed' | 'skipped'> {
+/**
+ * The reconciler: a job still `rendering` whose render and poster are both in the bucket finished
+ * its render, but the row was not written (the database failed right then). That needs no deadline:
+ * the clip is copied onto itself and the render step, seeing the deliverables, only writes the row.
+ */
+async function reconcileFinishedRenders(deps: SweepDeps, result: SweepResult): Promise<void> {
+  let rendering: VideoJob[];
+  try {
+    rendering = await deps.jobs.listByStatus(['rendering'], 100);
+  } catch (err) {
+    result.errors++;
+    deps.logger.log('error', 'reconcile scan failed', { error: describeError(err) });
+    return;
+  }
+  for (const job of rendering) {
+    try {
+      const [video, poster] = await Promise.all([deps.store.head(renderKey(job.user_id, job.id)), deps.store.head(thumbnailKey(job.user_id, job.id))]);
+      if (!video || !poster) continue;
+      const clipKey = job.ltx_key ?? ltxVideoKey(job.user_id, job.id);
+      if (!(await deps.store.head(clipKey))) continue;
+      deps.logger.log('info', 'finished render without its row, redriven from its clip', { jobId: job.id, clipKey });
+      await deps.store.touch(clipKey);
+      result.reconciled++;
+    } catch (err) {
+      result.errors++;
+      deps.logger.log('error', 'finished render not reconciled', { jobId: job.id, error: describeError(err) });
+    }
+  }
+}
+
+async function redrive(deps: SweepDeps, job: VideoJob, uploadBefore: Date): Promise<'redriven' | 'failed' | 'skipped'> {
   const { store, jobs, reporter, logger } = deps;
   const exists = async (key: string | null) => Boolean(key && (await store.head(key)));
   if (job.attempts >= deps.config.maxJobAttempts && job.status !== 'pending_upload') {
@@ -75,6 +109,8 @@ async function redrive(deps: SweepDeps, job: VideoJob): Promise<'redriven' | 'fa
     }
   }
   if (!(await exists(job.source_key))) {
+    // An upload link can still be used until it expires.
+    if (job.status === 'pending_upload' && new Date(job.updated_at) >= uploadBefore) return 'skipped';
     const reason =
       job.status === 'pending_upload'
         ? 'The photo never arrived: the upload link expired before it was used. Start a new upload.'

@@ -6,7 +6,8 @@ import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd
 
 /**
  * Every fault of LTX and S3 ends a job as completed (after retries) or failed with a reason that
- * names the cause. These faults all strike before or around the render, which is not what is under
+ * names the cause (the database too, while LTX works and when a photo lands; the database failing
+ * when a render finishes is in database-faults.test.ts). These faults all strike before or around the render, which is not what is under
  * test here: the stack copies the clip as the "render" (CopyClipRenderer) so that a dozen jobs cost
  * seconds. Real renders under faults are in database-faults.test.ts and crash-restart.test.ts.
  */
@@ -32,6 +33,7 @@ afterAll(async () => {
 beforeEach(() => {
   stack.ltx!.setFault(null);
   stack.objectStore.setFault(null);
+  stack.supabase.setUnavailable(false);
 });
 
 /** Uploads a photo, waits for its end, and counts the LTX requests and renders it took. */
@@ -150,5 +152,67 @@ describe('S3 faults', () => {
     expect(job.error).toMatch(/^Video generation failed after 3 attempts: S3 GET of images\/[0-9a-f-]+\/[0-9a-f-]+\.jpg failed \(500\)/);
     expect(ltxCalls).toBe(0);
     expect(rows).toHaveLength(0);
+  });
+});
+
+describe('the database down for a while', () => {
+  it('while LTX works: the clip is kept, and the sweep past the deadline renders it without a new LTX call', async () => {
+    stack.ltx!.setFault({ kind: 'hang', ms: 1500, times: 1 });
+    const ltxBefore = stack.ltx!.stats();
+    const { jobId } = await uploadPhoto(stack, token, photo);
+    await expect.poll(async () => (await stack.clients.jobs.get(jobId))?.status, { timeout: 10_000, interval: 50 }).toBe('generating');
+    stack.supabase.setUnavailable(true);
+    // LTX answers and the clip is stored while the database is down; every retry of both events fails.
+    await expect.poll(() => stack.ltx!.stats().completed, { timeout: 10_000 }).toBe(ltxBefore.completed + 1);
+    await stack.bus.idle();
+    stack.supabase.setUnavailable(false);
+    const left = (await stack.clients.jobs.get(jobId))!;
+    expect(left.status).toBe('generating');
+    expect(await stack.clients.store.head(`ltx-videos/${left.user_id}/${jobId}.mp4`)).not.toBeNull();
+
+    // What the sweeper does once the job has not moved for STUCK_JOB_MINUTES.
+    await stack.sweep(new Date());
+    const job = await waitForJobEnd(stack, jobId, 30_000);
+    expect(job).toMatchObject({ status: 'completed', error: null });
+    expect(stack.ltx!.stats().requests - ltxBefore.requests).toBe(1);
+    expect(await generatedVideos(stack, jobId)).toHaveLength(1);
+  });
+
+  it('when the photo lands: the lost event is made up by the sweep, from the photo in the bucket', async () => {
+    const res = await fetch(stack.info.uploadsUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: photo.length }),
+    });
+    const ticket = (await res.json()) as { jobId: string; uploadUrl: string; headers: Record<string, string> };
+    stack.supabase.setUnavailable(true);
+    expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(photo) })).status).toBe(200);
+    await expect.poll(() => stack.bus.failures().some((f) => JSON.stringify(f.event).includes(ticket.jobId)), { timeout: 10_000 }).toBe(true);
+    stack.supabase.setUnavailable(false);
+    expect((await stack.clients.jobs.get(ticket.jobId))?.status).toBe('pending_upload');
+
+    // The upload link has not expired, but the photo is there: the job is stuck, not waiting.
+    const swept = await stack.sweep(new Date());
+    expect(swept.redriven).toBeGreaterThanOrEqual(1);
+    const job = await waitForJobEnd(stack, ticket.jobId, 30_000);
+    expect(job).toMatchObject({ status: 'completed', error: null });
+    expect(await generatedVideos(stack, ticket.jobId)).toHaveLength(1);
+  });
+
+  it('a pending upload whose photo has not come is left alone until its link has expired', async () => {
+    const res = await fetch(stack.info.uploadsUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: photo.length }),
+    });
+    const { jobId } = (await res.json()) as { jobId: string };
+    await stack.sweep(new Date());
+    expect((await stack.clients.jobs.get(jobId))?.status).toBe('pending_upload');
+    // Twice the link's lifetime later, it is failed with the reason.
+    const later = new Date(Date.now() + 2 * stack.config.uploadUrlTtlSeconds * 1000 + 1000);
+    await stack.sweep(later, later);
+    const job = (await stack.clients.jobs.get(jobId))!;
+    expect(job.status).toBe('failed');
+    expect(job.error).toBe('The photo never arrived: the upload link expired before it was used. Start a new upload.');
   });
 });

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack';
+import { LocalRemotionRenderer } from '../../remotion/render-local';
+import type { Renderer } from '../../shared/renderer';
+import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
+
+/**
+ * Nothing finished is lost: the database becomes unreachable at the very moment a real Remotion
+ * render finishes (the render step then cannot write the row, nor release its claim). The render
+ * is kept in the bucket and the row is written once the database is back, by the event's retry or
+ * by the sweeper's reconciler, and the video is never rendered a second time.
+ */
+
+let stack: LocalStack;
+let logs: string[];
+let photo: Buffer;
+let token: string;
+let remotion: LocalRemotionRenderer | undefined;
+/** Runs right after each real render returns, before the render step writes anything. */
+let afterRender: (() => void) | undefined;
+
+beforeAll(async () => {
+  ({ stack, logs } = await startTestStack({
+    // Lambda retries after about 1 and 2 minutes; scaled down, but long enough to outlast a short outage.
+    retryBackoffMs: [300, 3000],
+    renderer: ({ store }) => {
+      remotion = new LocalRemotionRenderer({ store });
+      const renderer: Renderer = {
+        render: async (request) => {
+          const result = await remotion!.render(request);
+          afterRender?.();
+          return result;
+        },
+      };
+      return renderer;
+    },
+  }));
+  photo = await readFile('remotion/public/sample/villa-small.jpg');
+  token = (await signInUser(stack)).accessToken;
+});
+afterEach(() => {
+  afterRender = undefined;
+  stack.supabase.setUnavailable(false);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await remotion?.close();
+});
+
+/** Like waitForJobEnd, but reads that fail while the database is down are simply tried again. */
+async function waitThroughOutage(jobId: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await stack.clients.jobs.get(jobId).catch(() => null);
+    if (job && (job.status === 'completed' || job.status === 'failed')) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not end within ${timeoutMs} ms (status ${job?.status ?? 'unknown'})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const rendersOf = (jobId: string) => logs.filter((l) => l.includes('"render finished"') && l.includes(jobId)).length;
+
+describe('the database down when a render finishes', () => {
+  it('for a moment: the event’s retry finds the render and writes the row', async () => {
+    afterRender = () => {
+      afterRender = undefined;
+      stack.supabase.setUnavailable(true);
+      setTimeout(() => stack.supabase.setUnavailable(false), 1500);
+    };
+    const { jobId } = await uploadPhoto(stack, token, photo);
+    const job = await waitThroughOutage(jobId, 90_000);
+    expect(job).toMatchObject({ status: 'completed', error: null });
+    expect(await generatedVideos(stack, jobId)).toHaveLength(1);
+    expect(rendersOf(jobId)).toBe(1);
+    expect(logs.some((l) => l.includes('render step failed, will retry') && l.includes(jobId) && l.includes('database insert of generated_videos failed'))).toBe(true);
+    expect(logs.some((l) => l.includes('finished render found without its row') && l.includes(jobId))).toBe(true);
+  });
+
+  it('past every retry: the reconciler finds the render without its row and has it written', async () => {
+    afterRender = () => {
+      afterRender = undefined;
+      stack.supabase.setUnavailable(true);
+    };
+    const failuresBefore = stack.bus.failures().length;
+    const { jobId } = await uploadPhoto(stack, token, photo);
+    await expect.poll(() => rendersOf(jobId), { timeout: 90_000, interval: 200 }).toBe(1);
+    // Every delivery of the clip's event fails while the database is down, then the bus gives up.
+    await expect.poll(() => stack.bus.failures().length, { timeout: 30_000, interval: 100 }).toBe(failuresBefore + 1);
+    await stack.bus.idle();
+    stack.supabase.setUnavailable(false);
+    const left = (await stack.clients.jobs.get(jobId))!;
+    expect(left.status).toBe('rendering');
+    expect(await generatedVideos(stack, jobId)).toHaveLength(0);
+
+    // A sweep with the normal deadline (the job is minutes away from "stuck"): the reconciler acts anyway.
+    const swept = await stack.sweep();
+    expect(swept).toMatchObject({ reconciled: 1, examined: 0 });
+    const job = await waitForJobEnd(stack, jobId, 30_000);
+    expect(job).toMatchObject({ status: 'completed', error: null });
+    const rows = await generatedVideos(stack, jobId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.file_size_mb).toBeGreaterThan(0);
+    expect(rendersOf(jobId)).toBe(1);
+  });
+});
