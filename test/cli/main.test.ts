@@ -46,7 +46,7 @@ describe('video-pipeline', () => {
     const list = await cli('list', '--status', 'completed', '--json');
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as Array<{ id: string }>).map((j) => j.id).sort()).toEqual(rows.map((r) => r.jobId).sort());
-  });
+  }, 240_000);
 
   it('replay brings a job failed by an LTX refusal back to completed, through the event bus', async () => {
     stack.ltx!.setFault({ kind: 'content_refusal', times: 1 });
@@ -67,7 +67,7 @@ describe('video-pipeline', () => {
     const again = await cli('replay', row!.jobId);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`Job ${row!.jobId} is completed; only a failed job can be replayed.`);
-  });
+  }, 240_000);
 
   it('refuses a file that is not a photo before uploading anything, and says why', async () => {
     const run = await cli('drop', join(dir, 'notes.jpg'));

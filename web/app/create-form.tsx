@@ -99,7 +99,7 @@ export function CreateForm({ client, busy, onStart, onProgress, onCancel }: Prop
         {preview ? <img src={preview} alt="" className="dropzone-preview" /> : null}
         <span className="dropzone-text">
           <strong>{file ? file.name : 'Drop a villa photo here'}</strong>
-          <span>{file ? `${(file.size / 1048576).toFixed(1)} MB · choose another` : 'or click to choose · JPEG, PNG or WebP, up to 15 MB'}</span>
+          <span>{file ? `${formatSize(file.size)} · choose another` : 'or click to choose · JPEG, PNG or WebP, up to 15 MB'}</span>
         </span>
         <input
           ref={fileInput}
@@ -157,4 +157,8 @@ export function CreateForm({ client, busy, onStart, onProgress, onCancel }: Prop
       </div>
     </form>
   );
+}
+
+function formatSize(bytes: number): string {
+  return bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
 }

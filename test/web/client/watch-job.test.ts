@@ -100,5 +100,5 @@ describe('watch never misses the end', () => {
 
     const afterTheEnd = await client.watch(jobId);
     expect(afterTheEnd).toEqual(row);
-  });
+  }, 240_000);
 });
