@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { LocalStack } from '../../../local/stack';
 import { MAX_IMAGE_BYTES } from '../../../shared/image-check';
-import { createVideoClient, JobFailedError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
+import { createVideoClient, JobFailedError, RequestError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
 import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../stack-fixture';
 
 const TEXT_AS_JPEG = new File(['these are my notes, not a photo'], 'villa.jpg', { type: 'image/jpeg' });
@@ -12,6 +12,8 @@ let stack: LocalStack;
 let supabase: SupabaseClient;
 let client: VideoClient;
 let token: string;
+let failedJobId = '';
+let completedJobId = '';
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -51,6 +53,7 @@ describe('submit refuses what the pipeline would refuse, in its words, before an
     expect(failure).toBeInstanceOf(JobFailedError);
     expect((failure as JobFailedError).job.status).toBe('failed');
     expect((failure as Error).message).toBe((refused as Error).message);
+    failedJobId = (failure as JobFailedError).jobId;
   });
 
   it('a photo over 15 MB: the message POST /uploads answers for that size', async () => {
@@ -100,5 +103,43 @@ describe('watch never misses the end', () => {
 
     const afterTheEnd = await client.watch(jobId);
     expect(afterTheEnd).toEqual(row);
+    completedJobId = jobId;
   }, 240_000);
+});
+
+describe('replay (POST /jobs/{jobId}/replay)', () => {
+  it("is refused for someone else's job as if it did not exist, and without a token", async () => {
+    expect(failedJobId).not.toBe('');
+    const other = await signedInUser(stack);
+    const otherClient = createVideoClient({ supabase: other.supabase, uploadsUrl: stack.info.uploadsUrl });
+    const refused = await otherClient.replay(failedJobId).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RequestError);
+    expect(refused).toMatchObject({ status: 404, code: 'not_found', message: `No job ${failedJobId} was found.` });
+    const anonymous = await fetch(`${stack.info.webUrl}/jobs/${failedJobId}/replay`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+    expect((await stack.clients.jobs.get(failedJobId))?.status).toBe('failed');
+  });
+
+  it("runs the owner's failed job again from its photo, through a new Object Created event", async () => {
+    const before = await stack.clients.jobs.get(failedJobId);
+    const watching = new Promise<VideoJob[]>((resolve) => {
+      const seen: VideoJob[] = [];
+      // Watch from the replay on: the job goes back to queued and fails again on the same bytes.
+      void client.replay(failedJobId).then(() =>
+        client.watch(failedJobId, { onChange: (j) => seen.push(j) }).catch(() => resolve(seen)),
+      );
+    });
+    const seen = await watching;
+    const after = await stack.clients.jobs.get(failedJobId);
+    expect(after).toMatchObject({ status: 'failed', error: before!.error, attempts: 1 });
+    expect(Date.parse(after!.updated_at)).toBeGreaterThan(Date.parse(before!.updated_at));
+    expect(seen.at(-1)?.status).toBe('failed');
+  });
+
+  it('is refused for a job that has not failed', async () => {
+    const jobId = completedJobId;
+    expect(jobId).not.toBe('');
+    const refused = await client.replay(jobId).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409, code: 'job_state', message: `Job ${jobId} is completed; only a failed job can be replayed.` });
+  });
 });
