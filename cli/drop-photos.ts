@@ -4,7 +4,8 @@ import type { PipelineConfig } from '../shared/config';
 import { ValidationError } from '../shared/errors';
 import { checkImage } from '../shared/image-check';
 import { optionsFromMetadata } from '../shared/job-metadata';
-import { derivedJobId, isUuid, PREFIXES, titleFromKey } from '../shared/keys';
+import { isUuid, PREFIXES, titleFromKey } from '../shared/keys';
+import { derivedJobId } from '../shared/derived-job-id';
 import type { ObjectStore } from '../shared/object-store';
 
 export interface DropOptions {

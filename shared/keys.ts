@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * The bucket's key layout (DESIGN.md, "S3 key layout"). Every key the pipeline reads or writes is
  * built and parsed here, so no other module concatenates prefixes.
@@ -50,16 +48,6 @@ export function parseLtxVideoKey(key: string): { userId: string; jobId: string }
   return { userId: m[1]!, jobId: m[2]! };
 }
 
-/**
- * A photo dropped by hand has no job id: derive one from bucket, key and ETag, so every delivery of
- * the same object event names the same job (idempotency), while a new upload under the same name is
- * a new job. Formatted as a version-5-style UUID so it fits the `uuid` columns.
- */
-export function derivedJobId(bucket: string, key: string, etag: string): string {
-  const hex = createHash('sha256').update(`${bucket}\n${key}\n${etag.replace(/"/g, '')}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /** A readable title from a dropped file's name: "villa-sunset_2024.jpg" → "Villa Sunset 2024". */
 export function titleFromKey(key: string): string {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../../local/stack';
 import { buildObjectCreatedEvent } from '../../shared/object-created-event';
-import { derivedJobId } from '../../shared/keys';
+import { derivedJobId } from '../../shared/derived-job-id';
 import type { GeneratedVideo } from '../../shared/job-store';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { derivedJobId, imageKey, isUuid, ltxVideoKey, ownerFromKey, parseLtxVideoKey, parseUploadImageKey, renderKey, thumbnailKey, titleFromKey } from '../../shared/keys';
+import { imageKey, isUuid, ltxVideoKey, ownerFromKey, parseLtxVideoKey, parseUploadImageKey, renderKey, thumbnailKey, titleFromKey } from '../../shared/keys';
+import { derivedJobId } from '../../shared/derived-job-id';
 
 const USER = '6f1c1f7e-2c3a-4b4e-9d7a-0c1b2a3d4e5f';
 const JOB = '0b8f3f3c-1111-4a2b-8c3d-123456789abc';
