@@ -54,6 +54,25 @@ export class SupabaseJobStore implements JobStore {
     return count ?? 0;
   }
 
+  async listCreatedSince(userId: string, since: Date, limit: number): Promise<string[]> {
+    const { data, error, status } = await this.client
+      .from('video_jobs')
+      .select('id')
+      .eq('user_id', userId)
+      .gte('created_at', since.toISOString())
+      .order('created_at', { ascending: true })
+      .order('id', { ascending: true })
+      .limit(limit);
+    if (error) throw dbFailure('scan of video_jobs', error, status);
+    return ((data as Array<{ id: string }> | null) ?? []).map((r) => r.id);
+  }
+
+  async deletePending(id: string): Promise<boolean> {
+    const { data, error, status } = await this.client.from('video_jobs').delete().eq('id', id).eq('status', 'pending_upload').select('id');
+    if (error) throw dbFailure('delete of video_jobs', error, status);
+    return ((data as unknown[] | null) ?? []).length > 0;
+  }
+
   async insertGeneratedVideo(row: GeneratedVideo): Promise<GeneratedVideo> {
     const { error, status } = await this.client.from('generated_videos').upsert(row, { onConflict: 'id', ignoreDuplicates: true });
     if (error) throw dbFailure('insert of generated_videos', error, status);
