@@ -3,16 +3,20 @@ import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url
 import { lazyHandler } from '../shared/lazy-handler';
 import { createLogger } from '../shared/logger';
 import { createPipelineClients, createTokenVerifier } from '../shared/pipeline-clients';
+import { handleReplayEndpoint, isReplayPath, type ReplayEndpointDeps } from '../shared/replay-endpoint';
 import { handleUploadEndpoint, type UploadEndpointDeps } from '../shared/upload-endpoint';
 
-/** `POST /uploads` behind a Lambda Function URL: verify the user, record the job, sign the PUT. */
-export function createHandler(deps: UploadEndpointDeps): (event: FunctionUrlEvent) => Promise<FunctionUrlResult> {
-  return (event) => handleUploadEndpoint(deps, event);
+/**
+ * The web app's API behind one Lambda Function URL: `POST /uploads` (verify the user, record the
+ * job, sign the PUT) and `POST /jobs/{jobId}/replay` (run the user's failed job again).
+ */
+export function createHandler(deps: UploadEndpointDeps & ReplayEndpointDeps): (event: FunctionUrlEvent) => Promise<FunctionUrlResult> {
+  return (event) => (isReplayPath(event.rawPath) ? handleReplayEndpoint(deps, event) : handleUploadEndpoint(deps, event));
 }
 
 export const handler = lazyHandler(async () => {
   const config = loadConfig();
   const logger = createLogger({ fn: 'presign' });
-  const { store, jobs } = await createPipelineClients(config, logger);
-  return createHandler({ store, jobs, config, logger, verifyAccessToken: await createTokenVerifier(config), allowedOrigins: config.allowedOrigins });
+  const { store, jobs, events } = await createPipelineClients(config, logger);
+  return createHandler({ store, jobs, events, config, logger, verifyAccessToken: await createTokenVerifier(config), allowedOrigins: config.allowedOrigins });
 });

@@ -97,9 +97,11 @@ export class PipelineStack extends TerraformStack {
         ...env,
       });
 
-    // presign: the presigned PUT is signed with this role, so it may only ever put under images/.
+    // presign (the web app's API): the presigned PUT is signed with this role, so it may only ever put
+    // under images/; a replay copies the user's photo onto itself, hence the read there too.
     const presign = fn('presign', { SUPABASE_JWT_SECRET_PARAM: inputs.supabaseJwtSecretParam }, [
-      objects('PutPhotos', ['s3:PutObject'], [IMAGES_PREFIX]),
+      objects('PutPhotos', ['s3:PutObject', 's3:GetObject'], [IMAGES_PREFIX]),
+      listBucket,
       publish,
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.supabaseJwtSecretParam]),
     ]);

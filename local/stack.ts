@@ -5,7 +5,6 @@ import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../shared/event-p
 import { createLogger, type Logger } from '../shared/logger';
 import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/pipeline-clients';
 import { sweepStuckJobs } from '../shared/sweep-stuck-jobs';
-import { handleReplayEndpoint } from '../shared/replay-endpoint';
 import { createHandler as createLtxHandler } from '../handlers/ltx';
 import { createHandler as createPresignHandler } from '../handlers/presign';
 import { createHandler as createRenderHandler } from '../handlers/render';
@@ -121,11 +120,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     };
     // The media URLs name the web server's port, known only once it listens: bind it first, and let
     // its routes reach the handlers built below.
-    const late: { presign?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>; replay?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>; s3?: S3Client } = {};
+    const late: { api?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>; s3?: S3Client } = {};
     const web = await startWebServer({
       port: webPort,
-      uploadHandler: (event) => (late.presign ? late.presign(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
-      replayHandler: (event) => (late.replay ? late.replay(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
+      uploadHandler: (event) => (late.api ? late.api(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
+      replayHandler: (event) => (late.api ? late.api(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
       s3: () => late.s3!,
       bucket,
       staticDir: options.staticDir,
@@ -149,23 +148,16 @@ export async function startLocalStack(options: LocalStackOptions) {
       renderer = local;
     }
 
-    late.presign = createPresignHandler({
+    // One API function serves both routes, as the Function URL does in AWS.
+    late.api = createPresignHandler({
       store: clients.store,
       jobs: clients.jobs,
+      events: clients.events,
       config,
       logger: logger.child({ fn: 'presign' }),
       verifyAccessToken: await createTokenVerifier(config),
       allowedOrigins: config.allowedOrigins,
     });
-    const replayDeps = {
-      jobs: clients.jobs,
-      store: clients.store,
-      events: clients.events,
-      logger: logger.child({ fn: 'replay' }),
-      verifyAccessToken: await createTokenVerifier(config),
-      allowedOrigins: config.allowedOrigins,
-    };
-    late.replay = (event) => handleReplayEndpoint(replayDeps, event);
     const ltxHandler = createLtxHandler({
       store: clients.store,
       jobs: clients.jobs,

@@ -45,8 +45,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('presign may only put photos (its role signs the presigned PUT)', () => {
-    expect(objectGrants('presign')).toEqual(['s3:PutObject images/*']);
+  it('presign may only touch photos: put (its role signs the presigned PUT) and read (a replay copies the photo onto itself)', () => {
+    expect(objectGrants('presign')).toEqual(['s3:GetObject images/*', 's3:PutObject images/*']);
   });
 
   it('ltx reads photos and writes base clips', () => {
