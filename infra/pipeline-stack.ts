@@ -185,7 +185,9 @@ export class PipelineStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'bucket_name', { value: bucket.bucket, description: 'The pipeline bucket (images/, ltx-videos/, renders/, thumbnails/).' });
-    new TerraformOutput(this, 'upload_url', { value: upload.url.functionUrl, description: 'POST here with the Supabase access token to get a presigned upload.' });
+    // The Function URL ends in '/'; the handler serves /uploads and /jobs/{id}/replay under it.
+    new TerraformOutput(this, 'upload_url', { value: `${upload.url.functionUrl}uploads`, description: 'POST here with the Supabase access token to get a presigned upload.' });
+    new TerraformOutput(this, 'api_url', { value: upload.url.functionUrl, description: 'Base of the web API: POST uploads, POST jobs/{jobId}/replay.' });
     new TerraformOutput(this, 'cdn_domain', { value: cdn.distribution.domainName, description: 'CloudFront domain serving renders/ and thumbnails/.' });
     new TerraformOutput(this, 'event_bus_name', { value: bus.name, description: 'Custom EventBridge bus with the pipeline\'s domain events.' });
     new TerraformOutput(this, 'ltx_queue_url', { value: ltxQueues.queue.url, description: 'Queue of photos waiting for an LTX slot.' });

@@ -189,7 +189,10 @@ describe('the CDN, the bus, alarms and outputs', () => {
 
   it('outputs the bucket, the upload URL, the CDN domain and the bus', () => {
     expect(Object.keys(json.output)).toEqual(expect.arrayContaining(['bucket_name', 'upload_url', 'cdn_domain', 'event_bus_name']));
-    expect(json.output.upload_url.value).toBe(ref('aws_lambda_function_url', only(json, 'aws_lambda_function_url')[0], 'function_url'));
+    const functionUrl = ref('aws_lambda_function_url', only(json, 'aws_lambda_function_url')[0], 'function_url');
+    // The Function URL ends in '/', and the handler answers uploads at /uploads.
+    expect(json.output.upload_url.value).toBe(`${functionUrl}uploads`);
+    expect(json.output.api_url.value).toBe(functionUrl);
   });
 
   it('documents every input', () => {
