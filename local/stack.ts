@@ -20,6 +20,7 @@ import { startWebServer } from './web-server';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../shared/object-store';
 import type { Renderer } from '../shared/renderer';
+import type { VideoGenerator } from '../shared/video-generator';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
 import { errorBody, json } from '../shared/http-response';
 
@@ -31,6 +32,8 @@ export interface LocalStackOptions {
   bucket?: string;
   /** Render size override (tests render 320x180); default: the job's resolution. */
   renderSize?: { width: number; height: number };
+  /** Render frame-rate override (tests render 10 fps: fewer frames, same length); default: the job's fps. */
+  renderFps?: number;
   /**
    * TEST ONLY: the LTX stand-in answers clips of this size whatever was asked (the pipeline still
    * asks for a legal LTX size), so suites do not spend half a minute per 1080p clip.
@@ -52,6 +55,8 @@ export interface LocalStackOptions {
    * exists (the load suite copies the clip instead of rendering 50 videos one at a time).
    */
   renderer?: (deps: { store: ObjectStore }) => Renderer;
+  /** Wraps the LTX generator the ltx handler uses (the benchmark times the generation inside). */
+  wrapGenerator?: (generator: VideoGenerator) => VideoGenerator;
   /** How the local Supabase signs user access tokens (ES256: the presign handler verifies them through the JWKS). */
   accessTokenAlgorithm?: 'HS256' | 'ES256';
 }
@@ -164,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       reporter: clients.reporter,
       logger: logger.child({ fn: 'ltx' }),
       config,
-      generator: await createVideoGenerator(config, logger),
+      generator: options.wrapGenerator ? options.wrapGenerator(await createVideoGenerator(config, logger)) : await createVideoGenerator(config, logger),
     });
     const renderHandler = createRenderHandler({
       store: clients.store,
@@ -172,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       reporter: clients.reporter,
       logger: logger.child({ fn: 'render' }),
       renderer,
-      config: { ...config, renderSize: options.renderSize },
+      config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
     const backoffMs = options.retryBackoffMs ?? [2000, 4000];
     bus.addRule({

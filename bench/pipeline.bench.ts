@@ -1,0 +1,291 @@
+/**
+ * `npm run bench`: the pipeline's figures on this machine, side by side in one run. Not a test:
+ * prints a short table and writes everything to `.local/bench.json`.
+ *
+ * 1. One 6 s 1920x1080 job end to end (POST /uploads, PUT, LTX stand-in at full size, Remotion at
+ *    1080p), per stage as heard over Realtime, with the LTX generation and the render timed inside
+ *    (wrapped generator and renderer): the rest is the pipeline's own overhead.
+ * 2. Remotion's own `renderMedia` on the same composition, clip and size, against the pipeline's render.
+ * 3. S3 PUT start -> handler start (an extra rule on the stack's bus, same path as the real handlers).
+ * 4. Database INSERT -> Realtime callback (bench/realtime.bench.ts, one subscriber and 50).
+ * 5. POST /uploads with 50 concurrent clients.
+ * 6. A burst of 20 small jobs (320x180): wall time against the sum of their stage times.
+ */
+import { cpus, totalmem } from 'node:os';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { bundleTemplate, LocalRemotionRenderer } from '../remotion/render-local';
+import { durationInFramesFor } from '../remotion/timeline';
+import { chromeModeFor, resolveBrowserExecutable } from '../remotion/browser-executable';
+import { openBrowser, renderMedia, selectComposition } from '@remotion/renderer';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
+import { createSupabaseClient } from '../shared/create-supabase-client';
+import { silentLogger } from '../shared/logger';
+import { COMPOSITION_ID, type Renderer } from '../shared/renderer';
+import type { VideoGenerator } from '../shared/video-generator';
+import { runRealtimeBench } from './realtime.bench';
+
+const PHOTO = 'remotion/public/sample/villa.jpg';
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+interface Timed {
+  ltx: Map<string, number>;
+  render: Map<string, number>;
+}
+
+/** A stack whose LTX generations and renders are timed per job. */
+async function timedStack(overrides: Partial<LocalStackOptions>): Promise<{ stack: LocalStack; timed: Timed; close: () => Promise<void> }> {
+  const timed: Timed = { ltx: new Map(), render: new Map() };
+  let remotion: LocalRemotionRenderer | undefined;
+  let ltxSeq = 0;
+  const stack = await startLocalStack({
+    dataDir: null,
+    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    logger: silentLogger,
+    retryBackoffMs: [500, 1000],
+    env: { MAX_JOBS_PER_DAY: '0' },
+    wrapGenerator: (inner): VideoGenerator => ({
+      generate: async (input) => {
+        const t = performance.now();
+        const clip = await inner.generate(input);
+        // The generator knows no job id: the prompt's title is unique per bench job.
+        timed.ltx.set(`${input.options.title}#${ltxSeq++}`, performance.now() - t);
+        return clip;
+      },
+    }),
+    renderer: ({ store }): Renderer => {
+      remotion = new LocalRemotionRenderer({ store });
+      return {
+        render: async (request) => {
+          const t = performance.now();
+          const result = await remotion!.render(request);
+          timed.render.set(request.jobId, performance.now() - t);
+          return result;
+        },
+      };
+    },
+    ...overrides,
+  });
+  return { stack, timed, close: async () => { await stack.stop(); await remotion?.close(); } };
+}
+
+function ltxMsFor(timed: Timed, title: string): number {
+  let total = 0;
+  for (const [k, v] of timed.ltx) if (k.startsWith(`${title}#`)) total += v;
+  return total;
+}
+
+async function signIn(stack: LocalStack) {
+  const client = createSupabaseClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey);
+  const { data, error } = await client.auth.signInAnonymously();
+  if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
+  return { client, token: data.session.access_token };
+}
+
+/** Uploads like the web app and follows the job over Realtime; returns when each status was heard. */
+async function runJob(stack: LocalStack, user: Awaited<ReturnType<typeof signIn>>, photo: Buffer, title: string, options: Record<string, unknown> = {}) {
+  const marks: Record<string, number> = {};
+  const t0 = performance.now();
+  const res = await fetch(stack.info.uploadsUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: photo.length, title, ...options }),
+  });
+  const ticket = (await res.json()) as { jobId: string; uploadUrl: string; headers: Record<string, string> };
+  if (res.status !== 201) throw new Error(`POST /uploads answered ${res.status}`);
+  marks.ticket = performance.now() - t0;
+  const done = new Promise<void>((resolveDone, reject) => {
+    const channel = user.client.channel(`job-${ticket.jobId}`);
+    channel
+      .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'video_jobs', filter: `id=eq.${ticket.jobId}` }, (p) => {
+        const status = (p.new as { status: string }).status;
+        marks[status] ??= performance.now() - t0;
+        if (status === 'completed') void channel.unsubscribe().then(() => resolveDone());
+        if (status === 'failed') reject(new Error(`job ${ticket.jobId} failed: ${(p.new as { error: string }).error}`));
+      })
+      .subscribe();
+  });
+  // Subscribed before the photo lands, as the web app does.
+  await new Promise((r) => setTimeout(r, 200));
+  const tPut = performance.now();
+  const put = await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(photo) });
+  if (!put.ok) throw new Error(`PUT answered ${put.status}`);
+  marks.uploaded = performance.now() - t0;
+  await done;
+  return { jobId: ticket.jobId, marks, fromPutMs: performance.now() - tPut };
+}
+
+async function benchFullJob(photo: Buffer) {
+  const { stack, timed, close } = await timedStack({});
+  try {
+    await bundleTemplate();
+    const user = await signIn(stack);
+    const { jobId, marks, fromPutMs } = await runJob(stack, user, photo, 'Villa Serena 1080p', { duration: 6 });
+    const ltxMs = ltxMsFor(timed, 'Villa Serena 1080p');
+    const renderMs = timed.render.get(jobId)!;
+      const totalMs = marks.ticket! + fromPutMs;
+    const overheadMs = totalMs - ltxMs - renderMs;
+    const job = (await stack.clients.jobs.get(jobId))!;
+    const video = await stack.clients.store.head(job.video_key!);
+    // Remotion's own renderMedia, same composition, clip, props and size, for comparison.
+    const plain = await plainRenderMedia(stack, job.ltx_key!, job.options.title, job.options.subtitle, job.options.musicFile, 1920, 1080, job.options.fps, job.options.duration);
+    const frames = durationInFramesFor(job.options.duration, job.options.fps);
+    return {
+      jobId,
+      stagesMs: {
+        postUploads: r1(marks.ticket!),
+        putToGenerating: r1(marks.generating! - marks.uploaded!),
+        generating: r1(marks.rendering! - marks.generating!),
+        rendering: r1(marks.completed! - marks.rendering!),
+      },
+      totalMs: r1(totalMs),
+      ltxGenerationMs: r1(ltxMs),
+      remotionRenderMs: r1(renderMs),
+      overheadMs: r1(overheadMs),
+      overheadShare: Number((overheadMs / totalMs).toFixed(4)),
+      videoBytes: video?.size,
+      render: {
+        frames,
+        pipelineFps: r1(frames / (renderMs / 1000)),
+        renderMediaFps: r1(frames / (plain.renderMediaMs / 1000)),
+        renderMediaMs: r1(plain.renderMediaMs),
+        pipelineVsRenderMedia: Number((renderMs / plain.renderMediaMs).toFixed(3)),
+      },
+    };
+  } finally {
+    await close();
+  }
+}
+
+async function plainRenderMedia(stack: LocalStack, clipKey: string, title: string, subtitle: string, musicFile: string, width: number, height: number, fps: number, seconds: number) {
+  const serveUrl = await bundleTemplate();
+  const clipUrl = await stack.clients.store.presignGet(clipKey, 3600);
+  const inputProps = { clipUrl, title, subtitle, musicFile, clipDurationSeconds: seconds };
+  const dir = await mkdtemp(join(tmpdir(), 'bench-render-'));
+  const executable = resolveBrowserExecutable(undefined);
+  const browser = await openBrowser('chrome', { browserExecutable: executable, chromeMode: chromeModeFor(executable), logLevel: 'error' });
+  try {
+    const t = performance.now();
+    const selected = await selectComposition({ serveUrl, id: COMPOSITION_ID, inputProps, puppeteerInstance: browser, logLevel: 'error' });
+    const composition = { ...selected, width, height, fps, durationInFrames: durationInFramesFor(seconds, fps) };
+    await renderMedia({ serveUrl, composition, inputProps, codec: 'h264', audioCodec: 'aac', enforceAudioTrack: true, outputLocation: join(dir, 'out.mp4'), puppeteerInstance: browser, logLevel: 'error' });
+    return { renderMediaMs: performance.now() - t, bytes: (await stat(join(dir, 'out.mp4'))).size };
+  } finally {
+    await browser.close({ silent: true }).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchMicro(photo: Buffer) {
+  const { stack, close } = await timedStack({ renderSize: { width: 320, height: 180 }, ltxClipSize: { width: 320, height: 180 } });
+  try {
+    // S3 PUT start -> handler start, through the same bridge and bus as the pipeline's rules.
+    const started = new Map<string, number>();
+    stack.bus.addRule({
+      name: 'bench-probe',
+      pattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [stack.info.bucket] }, object: { key: [{ prefix: 'bench-probe/' }] } } },
+      target: { name: 'bench-probe', maxConcurrency: 10, invoke: async (event) => void started.set((event as { detail: { object: { key: string } } }).detail.object.key, performance.now()) },
+    });
+    const s3Latencies: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const key = `bench-probe/${i}.jpg`;
+      const t = performance.now();
+      await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.info.bucket, Key: key, Body: photo.subarray(0, 20_000), ContentType: 'image/jpeg' }));
+      while (!started.has(key)) await new Promise((r) => setTimeout(r, 1));
+      s3Latencies.push(started.get(key)! - t);
+    }
+
+    // POST /uploads, 50 concurrent clients, 10 requests each.
+    const users = await Promise.all(Array.from({ length: 50 }, () => signIn(stack)));
+    const uploadLatencies: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      users.map(async (user) => {
+        for (let i = 0; i < 10; i++) {
+          const t = performance.now();
+          const res = await fetch(stack.info.uploadsUrl, { method: 'POST', headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'v.jpg', contentType: 'image/jpeg', size: 2048 }) });
+          await res.arrayBuffer();
+          if (res.status !== 201) throw new Error(`POST /uploads answered ${res.status}`);
+          uploadLatencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const uploadsWallMs = performance.now() - t0;
+    return {
+      s3ToHandler: { samples: s3Latencies.length, p50Ms: r1(percentile(s3Latencies, 50)), p95Ms: r1(percentile(s3Latencies, 95)) },
+      postUploads50: { requests: uploadLatencies.length, p50Ms: r1(percentile(uploadLatencies, 50)), p95Ms: r1(percentile(uploadLatencies, 95)), perSecond: r1(uploadLatencies.length / (uploadsWallMs / 1000)) },
+    };
+  } finally {
+    await close();
+  }
+}
+
+async function benchBurst(photo: Buffer) {
+  const { stack, timed, close } = await timedStack({ renderSize: { width: 320, height: 180 }, ltxClipSize: { width: 320, height: 180 } });
+  try {
+    await bundleTemplate();
+    const user = await signIn(stack);
+    // One warm-up job: browser start and first-render costs are not the burst's.
+    await runJob(stack, user, photo, 'warm-up');
+    const t0 = performance.now();
+    const jobs = await Promise.all(Array.from({ length: 20 }, (_, i) => runJob(stack, user, photo, `burst ${i}`)));
+    const wallMs = performance.now() - t0;
+    let ltxSum = 0;
+    let renderSum = 0;
+    for (let i = 0; i < jobs.length; i++) {
+      ltxSum += ltxMsFor(timed, `burst ${i}`);
+      renderSum += timed.render.get(jobs[i]!.jobId) ?? 0;
+    }
+    return {
+      jobs: jobs.length,
+      wallMs: r1(wallMs),
+      sumLtxMs: r1(ltxSum),
+      sumRenderMs: r1(renderSum),
+      sumStagesMs: r1(ltxSum + renderSum),
+      /** Sum of stage times over wall time: how many stages ran at once on average. */
+      parallelism: Number(((ltxSum + renderSum) / wallMs).toFixed(2)),
+      renderBusyShare: Number((renderSum / wallMs).toFixed(3)),
+    };
+  } finally {
+    await close();
+  }
+}
+
+const photo = await readFile(resolve(PHOTO));
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+console.log(`bench on ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}`);
+const full = await benchFullJob(photo);
+console.log('1080p job done');
+const micro = await benchMicro(photo);
+console.log('micro done');
+const realtime = await runRealtimeBench();
+const burst = await benchBurst(photo);
+
+const realtimeOne = realtime.find((r) => r.subscribers === 1);
+const table = [
+  { figure: '6 s 1920x1080 job, PUT to completed', value: `${r1(full.totalMs / 1000)} s`, target: '' },
+  { figure: '  LTX stand-in generation (inside)', value: `${r1(full.ltxGenerationMs / 1000)} s`, target: '' },
+  { figure: '  Remotion render 1080p (inside)', value: `${r1(full.remotionRenderMs / 1000)} s`, target: '' },
+  { figure: '  pipeline overhead', value: `${r1(full.overheadMs / 1000)} s (${r1(full.overheadShare * 100)} %)`, target: '< 5 %' },
+  { figure: '  stages heard over Realtime (ms)', value: JSON.stringify(full.stagesMs), target: '' },
+  { figure: 'render fps: pipeline vs renderMedia', value: `${full.render.pipelineFps} vs ${full.render.renderMediaFps} (x${full.render.pipelineVsRenderMedia} time)`, target: 'within 10 %' },
+  { figure: 'S3 PUT start -> handler start', value: `p50 ${micro.s3ToHandler.p50Ms} ms, p95 ${micro.s3ToHandler.p95Ms} ms`, target: 'p95 < 50 ms' },
+  { figure: 'INSERT -> Realtime callback (1 sub)', value: `p50 ${r1(realtimeOne?.p50Ms ?? NaN)} ms, p95 ${r1(realtimeOne?.p95Ms ?? NaN)} ms`, target: 'p95 < 50 ms' },
+  { figure: 'POST /uploads, 50 concurrent clients', value: `p50 ${micro.postUploads50.p50Ms} ms, p95 ${micro.postUploads50.p95Ms} ms, ${micro.postUploads50.perSecond}/s`, target: '' },
+  { figure: 'burst of 20 jobs at 320x180', value: `wall ${r1(burst.wallMs / 1000)} s, stages ${r1(burst.sumStagesMs / 1000)} s, x${burst.parallelism}`, target: '' },
+];
+console.log('\nPipeline benchmark');
+console.table(table);
+await mkdir('.local', { recursive: true });
+await writeFile('.local/bench.json', JSON.stringify({ at: new Date().toISOString(), machine, fullJob: full, micro, realtime, burst }, null, 2));
+console.log('wrote .local/bench.json');
+process.exit(0);
