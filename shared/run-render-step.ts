@@ -17,7 +17,10 @@ export interface RenderStepDeps {
   renderer: Renderer;
   reporter: JobReporter;
   logger: Logger;
-  config: Pick<PipelineConfig, 'bucket' | 'publicMediaBaseUrl' | 'maxJobAttempts'> & { renderSize?: { width: number; height: number } | undefined };
+  config: Pick<PipelineConfig, 'bucket' | 'publicMediaBaseUrl' | 'maxJobAttempts'> & {
+    renderSize?: { width: number; height: number } | undefined;
+    renderFps?: number | undefined;
+  };
   now?: () => Date;
 }
 
@@ -132,7 +135,7 @@ export async function renderAndRecord(deps: RenderStepDeps, job: VideoJob, clipK
       },
       width: size.width,
       height: size.height,
-      fps: job.options.fps,
+      fps: deps.config.renderFps ?? job.options.fps,
       bucket: deps.config.bucket,
       videoKey,
       thumbnailKey: posterKey,

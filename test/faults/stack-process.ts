@@ -24,6 +24,7 @@ const stack = await startLocalStack({
   dataDir: options.dataDir,
   ports: options.ports,
   renderSize: { width: 320, height: 180 },
+    renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
   retryBackoffMs: [200, 400],
   logger,

@@ -19,6 +19,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
     renderSize: { width: 320, height: 180 },
+    renderFps: 10,
     ltxClipSize: { width: 320, height: 180 },
     retryBackoffMs: [100, 200],
     logger,

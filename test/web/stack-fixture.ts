@@ -14,6 +14,7 @@ export function startTestStack(options: Partial<LocalStackOptions> = {}): Promis
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
     renderSize: { width: 320, height: 180 },
+    renderFps: 10,
     ltxClipSize: { width: 320, height: 180 },
     staticDir: resolve('web/public'),
     retryBackoffMs: [200, 500],
