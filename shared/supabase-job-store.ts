@@ -23,8 +23,11 @@ export class SupabaseJobStore implements JobStore {
   constructor(private readonly client: SupabaseClient) {}
 
   async createIfAbsent(job: NewJob): Promise<VideoJob> {
-    const { error, status } = await this.client.from('video_jobs').upsert(job, { onConflict: 'id', ignoreDuplicates: true });
+    // One round trip when the row is new: PostgREST returns only the rows it inserted.
+    const { data, error, status } = await this.client.from('video_jobs').upsert(job, { onConflict: 'id', ignoreDuplicates: true }).select('*');
     if (error) throw dbFailure('insert of video_jobs', error, status);
+    const inserted = ((data as VideoJob[] | null) ?? [])[0];
+    if (inserted) return inserted;
     const stored = await this.get(job.id);
     if (!stored) throw new UpstreamError('supabase', `job ${job.id} vanished right after insert`, { retryable: true });
     return stored;
@@ -74,8 +77,10 @@ export class SupabaseJobStore implements JobStore {
   }
 
   async insertGeneratedVideo(row: GeneratedVideo): Promise<GeneratedVideo> {
-    const { error, status } = await this.client.from('generated_videos').upsert(row, { onConflict: 'id', ignoreDuplicates: true });
+    const { data, error, status } = await this.client.from('generated_videos').upsert(row, { onConflict: 'id', ignoreDuplicates: true }).select('*');
     if (error) throw dbFailure('insert of generated_videos', error, status);
+    const inserted = ((data as GeneratedVideo[] | null) ?? [])[0];
+    if (inserted) return inserted;
     const stored = await this.getGeneratedVideo(row.id);
     if (!stored) throw new UpstreamError('supabase', `generated_videos row ${row.id} vanished right after insert`, { retryable: true });
     return stored;
