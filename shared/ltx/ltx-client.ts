@@ -1,3 +1,4 @@
+import { abortableSleep } from '../abortable-sleep';
 import { UpstreamError } from '../errors';
 import { backoffDelayMs } from './ltx-backoff';
 import { errorFromLtxResponse, ltxError, parseLtxErrorBody, parseRetryAfter, type LtxErrorContext } from './ltx-error';
@@ -61,20 +62,6 @@ interface ResolvedOptions {
   requestChecks: LtxRequestCheckOptions;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function resolveOptions(options: LtxClientOptions): ResolvedOptions {
   if (!options.apiKey) throw new UpstreamError('ltx', 'LTX API key is empty: set LTX_API_KEY', { retryable: false, code: 'config_error' });
@@ -88,7 +75,7 @@ function resolveOptions(options: LtxClientOptions): ResolvedOptions {
     fetch: options.fetch ?? fetch,
     requestTimeoutMs: options.requestTimeoutMs ?? LTX_CLIENT_DEFAULTS.requestTimeoutMs,
     retry,
-    sleep: options.sleep ?? defaultSleep,
+    sleep: options.sleep ?? ((ms, signal) => abortableSleep(ms, signal)),
     log: options.log ?? (() => {}),
     random: options.random ?? Math.random,
     requestChecks: options.requestChecks ?? { allowLoopbackHttp: true },

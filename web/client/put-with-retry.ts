@@ -1,5 +1,6 @@
 import { abortError, RequestError } from './client-errors';
 import type { PutProgress, PutTransport } from './upload-transport';
+import { abortableSleep } from '../../shared/abortable-sleep';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -52,16 +53,5 @@ function storageErrorCode(body: string): string {
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(ms, signal, abortError);
 }
