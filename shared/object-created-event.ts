@@ -136,15 +136,8 @@ export function parseObjectCreatedEvent(event: unknown): ObjectCreated {
   return parsed;
 }
 
-export interface BuildObjectCreatedInput {
-  bucket: string;
-  /** The real key (not encoded): it is encoded here as S3 does. */
-  key: string;
-  size: number;
-  etag: string;
-  sequencer: string;
-  reason: ObjectCreatedReason;
-  versionId?: string;
+/** What the event is built from: the object's facts (`key` not encoded: it is encoded here as S3 does) and envelope details. */
+export interface BuildObjectCreatedInput extends Omit<ObjectCreated, 'id' | 'time'> {
   id?: string;
   time?: Date | string;
   account?: string;

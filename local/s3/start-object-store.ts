@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import AWSAccount from '@20minutes/s3rver/lib/models/account.js';
 import { describeError } from '../../shared/errors';
-import type { ObjectCreatedReason } from '../../shared/object-created-event';
+import type { ObjectCreated, ObjectCreatedReason } from '../../shared/object-created-event';
 import { corsConfigurationXml } from './cors-configuration';
 import { verifyPostPolicy } from './post-policy';
 import { sendS3Error } from './s3-error-response';
@@ -26,14 +26,7 @@ import { verifySigV4 } from './verify-sigv4';
  * signed) is part of the signature, so a PUT sending another type or size is refused.
  */
 
-export interface ObjectCreatedNotification {
-  bucket: string;
-  key: string;
-  size: number;
-  etag: string;
-  sequencer: string;
-  reason: ObjectCreatedReason;
-}
+export type ObjectCreatedNotification = Pick<ObjectCreated, 'bucket' | 'key' | 'size' | 'etag' | 'sequencer' | 'reason'>;
 
 export type S3Fault = { kind: 'error'; status: 500 | 503; code: 'InternalError' | 'SlowDown'; times?: number; method?: 'GET' | 'PUT' | 'HEAD' };
 
