@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
-import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../shared/event-patterns';
+import { RULES, type PipelineTarget } from '../shared/event-patterns';
 import { createLogger, type Logger } from '../shared/logger';
 import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/pipeline-clients';
 import { sweepStuckJobs } from '../shared/sweep-stuck-jobs';
@@ -9,7 +9,7 @@ import { createHandler as createLtxHandler } from '../handlers/ltx';
 import { createHandler as createPresignHandler } from '../handlers/presign';
 import { createHandler as createRenderHandler } from '../handlers/render';
 import { LocalRemotionRenderer } from '../remotion/render-local';
-import { LocalEventBus } from './event-bus/local-event-bus';
+import { LocalEventBus, type BusTarget } from './event-bus/local-event-bus';
 import { bridgeObjectEvents } from './event-bus/object-events-bridge';
 import { startPutEventsServer } from './event-bus/put-events-server';
 import { loadLocalCredentials } from './local-credentials';
@@ -180,17 +180,13 @@ export async function startLocalStack(options: LocalStackOptions) {
       config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
     const backoffMs = options.retryBackoffMs ?? [2000, 4000];
-    bus.addRule({
-      name: 'images-created',
-      pattern: imagesCreatedPattern(bucket),
-      target: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
-    });
-    bus.addRule({
-      name: 'ltx-videos-created',
-      pattern: ltxVideosCreatedPattern(bucket),
+    // The same rule list as the AWS stack (shared/event-patterns.ts); only the targets are local.
+    const targets: Record<PipelineTarget, BusTarget> = {
+      ltx: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
       // Renders use every core; two at once would only slow both down.
-      target: { name: 'render', invoke: renderHandler, maxConcurrency: 1, backoffMs },
-    });
+      render: { name: 'render', invoke: renderHandler, maxConcurrency: 1, backoffMs },
+    };
+    for (const rule of RULES) bus.addRule({ name: rule.name, pattern: rule.pattern(bucket), target: targets[rule.target] });
 
     const sweepDeps = { store: clients.store, jobs: clients.jobs, reporter: clients.reporter, logger: logger.child({ fn: 'sweep' }), config };
     // Anything still in flight from before this start was abandoned by a previous process.
