@@ -5,17 +5,17 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   // The browser asked for an upload URL; the object-created event moves it on.
   pending_upload: ['queued', 'generating', 'failed'],
-  // The photo is in the bucket; the LTX step claims it.
-  queued: ['generating', 'failed'],
-  // LTX is working; back to queued when a stuck job is retried from its photo.
+  // The photo is in the bucket; the LTX step claims it. queued → queued: the sweeper redrives it.
+  queued: ['generating', 'queued', 'failed'],
+  // LTX is working; back to queued when the attempt failed and will be retried, or the job stalled.
   generating: ['rendering', 'queued', 'failed'],
-  // Remotion is working; back to rendering when a stuck render is retried from its clip.
-  rendering: ['completed', 'rendering', 'failed'],
+  // Remotion is working; back to generating (the clip is kept) when a render failed or stalled, or to
+  // queued when even the clip is gone and only the photo remains.
+  rendering: ['completed', 'generating', 'queued', 'failed'],
   completed: [],
   // A replay starts a failed job again from its source photo.
   failed: ['queued'],
 };
-
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { UpstreamError } from './errors';
-import type { JobStatus } from './job-status';
+import { JobStateError, UpstreamError } from './errors';
+import { canTransition, type JobStatus } from './job-status';
 import type { GeneratedVideo, JobPatch, JobStore, NewJob, VideoJob } from './job-store';
 
 interface PostgrestLikeError {
@@ -40,6 +40,10 @@ export class SupabaseJobStore implements JobStore {
   }
 
   async updateWhere(id: string, from: readonly JobStatus[], patch: JobPatch, attempts?: number): Promise<VideoJob | null> {
+    const to = patch.status;
+    const illegal = to === undefined ? undefined : from.find((f) => !canTransition(f, to));
+    // A move the state machine (shared/job-status.ts) does not allow is a bug in the caller, not a race.
+    if (illegal !== undefined) throw new JobStateError(`a job may not move from ${illegal} to ${to}`, { jobId: id, from: illegal, to });
     let query = this.client.from('video_jobs').update(patch).eq('id', id).in('status', [...from]);
     if (attempts !== undefined) query = query.eq('attempts', attempts);
     const { data, error, status } = await query.select('*');

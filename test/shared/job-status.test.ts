@@ -20,6 +20,14 @@ describe('job states', () => {
     expect(canTransition('pending_upload', 'rendering')).toBe(false);
   });
 
+  it('allows the moves that retries, sweeps and replays make', () => {
+    expect(canTransition('generating', 'queued')).toBe(true); // LTX attempt failed, will retry
+    expect(canTransition('rendering', 'generating')).toBe(true); // render failed or stalled, clip kept
+    expect(canTransition('rendering', 'queued')).toBe(true); // stalled and the clip is gone
+    expect(canTransition('queued', 'queued')).toBe(true); // the sweeper redrives a stalled photo
+    expect(canTransition('failed', 'queued')).toBe(true); // replay
+  });
+
   it('knows terminal states and its own vocabulary', () => {
     expect(isTerminal('completed')).toBe(true);
     expect(isTerminal('failed')).toBe(true);
