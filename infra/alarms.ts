@@ -16,6 +16,16 @@ export class PipelineAlarms extends Construct {
     props: { namePrefix: string; deadLetterQueues: Record<string, SqsQueue>; functions: Record<string, LambdaFunction>; actions: string[] },
   ) {
     super(scope, id);
+    // Both kinds are "someone should look": alarm on anything at all in a five-minute window.
+    const anyInFiveMinutes = {
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: props.actions,
+      okActions: props.actions,
+    };
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `${name}-dlq-depth`, {
@@ -25,13 +35,7 @@ export class PipelineAlarms extends Construct {
           metricName: 'ApproximateNumberOfMessagesVisible',
           dimensions: { QueueName: queue.name },
           statistic: 'Maximum',
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: 'GreaterThanThreshold',
-          treatMissingData: 'notBreaching',
-          alarmActions: props.actions,
-          okActions: props.actions,
+          ...anyInFiveMinutes,
         }),
       );
     }
@@ -44,13 +48,7 @@ export class PipelineAlarms extends Construct {
           metricName: 'Errors',
           dimensions: { FunctionName: fn.functionName },
           statistic: 'Sum',
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: 'GreaterThanThreshold',
-          treatMissingData: 'notBreaching',
-          alarmActions: props.actions,
-          okActions: props.actions,
+          ...anyInFiveMinutes,
         }),
       );
     }
