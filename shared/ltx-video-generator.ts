@@ -28,7 +28,8 @@ export class LtxVideoGenerator implements VideoGenerator {
     const dispose = () => rm(dir, { recursive: true, force: true });
     try {
       const { result: sizeBytes, requestId, attempts } = await this.client.imageToVideoAndConsume(
-        buildLtxRequest(input.options, input.imageUri),
+        // Built under the same rules the client will send it under (loopback http for the local stack).
+        buildLtxRequest(input.options, input.imageUri, this.client.requestChecks),
         async (video) => {
           await pipeline(Readable.fromWeb(video.body as NodeWebReadableStream<Uint8Array>), createWriteStream(path));
           await assertMp4(path, video.requestId);

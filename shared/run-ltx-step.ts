@@ -11,9 +11,8 @@ import type { Logger } from './logger';
 import type { ObjectCreated } from './object-created-event';
 import type { ObjectStore, PutOptions } from './object-store';
 import type { VideoGenerator } from './video-generator';
-
-/** LTX accepts images inline as a data URI up to 7 MB; larger ones go by (presigned) URL. */
-const DATA_URI_MAX_BYTES = 7 * 1024 * 1024;
+import { chooseImageUri, dataUriLength } from './ltx/image-uri';
+import { LTX_MAX_DATA_URI_BYTES } from './ltx/ltx-limits';
 
 export interface LtxStepDeps {
   store: ObjectStore;
@@ -80,10 +79,9 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCrea
   checkImageSize(head.size);
   const bytes = await deps.store.getBytes(sourceKey, MAX_IMAGE_BYTES);
   const contentType = checkImage(bytes.length, bytes.subarray(0, 16));
-  const imageUri =
-    bytes.length <= DATA_URI_MAX_BYTES
-      ? `data:${contentType};base64,${bytes.toString('base64')}`
-      : await deps.store.presignGet(sourceKey, 600);
+  // Inline when the data URI fits LTX's limit (counted encoded: about 5.2 MB of photo), else by a URL.
+  const inline = dataUriLength(bytes.length, contentType) <= LTX_MAX_DATA_URI_BYTES;
+  const imageUri = chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });
 
   const ticker = startProgressTicker(deps.reporter, job.id);
   try {

@@ -111,6 +111,11 @@ export class LtxClient {
     this.options = resolveOptions(options);
   }
 
+  /** The rules this client checks a request against before sending it, for callers that build one. */
+  get requestChecks(): LtxRequestCheckOptions {
+    return this.options.requestChecks;
+  }
+
   /** Generates the video; the body is returned unread so it can be streamed on (never buffered whole). */
   imageToVideo(request: LtxImageToVideoRequest, options: ImageToVideoOptions = {}): Promise<LtxVideo> {
     return this.withRetries(request, options, async (video) => video).then(({ result, attempts }) => ({ ...result, attempts }));

@@ -104,6 +104,16 @@ describe('the pipeline on the local stack', () => {
     expect((await stack.clients.jobs.get(jobId))!.status).toBe('completed');
   });
 
+  it('sends a photo too large for an inline data URI (6 MB) by presigned URL, and completes', async () => {
+    // A valid JPEG followed by padding after its end marker: decoders stop at the marker.
+    const large = Buffer.concat([photo, Buffer.alloc(6 * 1024 * 1024 - photo.length)]);
+    const key = 'images/large-photo.jpg';
+    const put = await putObject(key, large);
+    const job = await waitForJobEnd(stack, derivedJobId(stack.info.bucket, key, put.ETag!));
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('completed');
+  });
+
   it.each([
     ['a text file named .jpg', 'images/not-a-photo.jpg', () => Buffer.from('this is plain text, not a photo'), /not a JPEG, PNG or WebP image/],
     ['a zero-byte file', 'images/empty.jpg', () => Buffer.alloc(0), /The photo is empty \(0 bytes\)/],
