@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createSupabaseClient } from '../shared/create-supabase-client';
 import { loadLocalStackSettings } from '../shared/config';
-import type { GeneratedVideo, VideoJob } from '../shared/job-store';
+import type { GeneratedVideo } from '../shared/job-store';
+import { submitPhoto } from '../web/client/submit-photo';
+import { watchJob } from '../web/client/watch-job';
 import { createLogger } from '../shared/logger';
 import { prettyLogSink } from './pretty-log-sink';
 import { startLocalStack, type LocalStack } from './stack';
@@ -55,61 +57,35 @@ try {
   const supabase = createSupabaseClient(info.supabaseUrl, info.supabaseAnonKey);
   const { data: auth, error: authError } = await supabase.auth.signInAnonymously();
   if (authError || !auth.session) throw new Error(`anonymous sign-in failed: ${authError?.message}`);
-  const photo = await readFile(SAMPLE);
-  const ask = await fetch(info.uploadsUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${auth.session.access_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      filename: 'villa.jpg',
-      contentType: 'image/jpeg',
-      size: photo.length,
-      title: 'Villa Serena',
-      subtitle: 'Your private sanctuary by the sea',
-      cameraMotion: 'dolly_in',
-      duration: 6,
-      musicFile: 'golden-hour.mp3',
-    }),
-  });
-  const ticket = (await ask.json()) as { jobId: string; uploadUrl: string; headers: Record<string, string>; error?: { message: string } };
-  if (!ask.ok) throw new Error(`POST /uploads answered ${ask.status}: ${ticket.error?.message}`);
-  say(`${elapsed()}  job ${ticket.jobId} created; uploading ${photo.length} bytes`);
-
-  const stageStarted = new Map<string, number>([['pending_upload', Date.now()]]);
+  const photo = new Blob([await readFile(SAMPLE)], { type: 'image/jpeg' });
+  const stageStarted = new Map<string, number>();
   let last = '';
-  let poll: NodeJS.Timeout | undefined;
-  const finished = new Promise<GeneratedVideo>((resolveDone, rejectDone) => {
-    const onJob = (job: Pick<VideoJob, 'status' | 'progress' | 'error'>) => {
-      if (!stageStarted.has(job.status)) stageStarted.set(job.status, Date.now());
-      const line = `${job.status} ${job.progress}%`;
-      if (line !== last) say(`${elapsed()}  ${line}`);
-      last = line;
-      if (job.status === 'failed') rejectDone(new Error(`the job failed: ${job.error}`));
-    };
-    supabase
-      .channel(`demo-${ticket.jobId}`)
-      .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'video_jobs', filter: `id=eq.${ticket.jobId}` }, (p) => onJob(p.new as VideoJob))
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'generated_videos', filter: `id=eq.${ticket.jobId}` }, (p) =>
-        resolveDone(p.new as GeneratedVideo),
-      )
-      .subscribe();
-    // Realtime is the fast path; reading the row now and then makes sure the end is never missed.
-    poll = setInterval(async () => {
-      const { data } = await supabase.from('video_jobs').select('status, progress, error').eq('id', ticket.jobId).maybeSingle();
-      if (data) onJob(data as VideoJob);
-      if (data?.status === 'completed') {
-        const { data: row } = await supabase.from('generated_videos').select('*').eq('id', ticket.jobId).maybeSingle();
-        if (row) resolveDone(row as GeneratedVideo);
-      }
-    }, 5000);
-    poll.unref();
-  });
-  // Subscribe first, then upload: the pipeline starts the moment the photo lands.
-  await new Promise((r) => setTimeout(r, 300));
-  const put = await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: photo });
-  if (!put.ok) throw new Error(`the presigned PUT answered ${put.status}: ${await put.text()}`);
+  let watching: Promise<GeneratedVideo> | undefined;
+  // The same client the web app uses: the server's checks, POST /uploads, the presigned PUT, then
+  // Realtime on the job (re-reading its row on every (re)subscription, so the end is never missed).
+  const jobId = await submitPhoto(
+    { supabase, uploadsUrl: info.uploadsUrl },
+    Object.assign(photo, { name: 'villa.jpg' }),
+    { title: 'Villa Serena', subtitle: 'Your private sanctuary by the sea', cameraMotion: 'dolly_in', duration: 6, musicFile: 'golden-hour.mp3' },
+    {
+      onJobCreated: (id) => {
+        stageStarted.set('pending_upload', Date.now());
+        say(`${elapsed()}  job ${id} created; uploading ${photo.size} bytes`);
+        watching = watchJob(supabase, id, {
+          onChange: (job) => {
+            if (!stageStarted.has(job.status)) stageStarted.set(job.status, Date.now());
+            const line = `${job.status} ${job.progress}%`;
+            if (line !== last) say(`${elapsed()}  ${line}`);
+            last = line;
+          },
+        });
+        // Awaited below once the upload is done; until then a failure must not count as unhandled.
+        watching.catch(() => undefined);
+      },
+    },
+  );
   say(`${elapsed()}  photo uploaded`);
-
-  const row = await finished.finally(() => clearInterval(poll));
+  const row = await watching!;
   stageStarted.set('completed', Date.now());
   const stages = ['pending_upload', 'queued', 'generating', 'rendering', 'completed'].filter((s) => stageStarted.has(s));
   say('');
@@ -120,7 +96,7 @@ try {
   say(`  total           ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`video: ${row.video_url}`);
   await supabase.removeAllChannels();
-  process.stdout.write(`${JSON.stringify({ jobId: ticket.jobId, videoUrl: row.video_url, thumbnailUrl: row.thumbnail_url, row })}\n`);
+  process.stdout.write(`${JSON.stringify({ jobId, videoUrl: row.video_url, thumbnailUrl: row.thumbnail_url, row })}\n`);
 } catch (err) {
   say(`demo failed: ${(err as Error).message}`);
   process.exitCode = 1;
