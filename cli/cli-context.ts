@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { ConfigError } from '../shared/errors';
-import { loadCliTarget, loadConfig, type PipelineConfig } from '../shared/config';
-import type { Logger } from '../shared/logger';
-import { createPipelineClients } from '../shared/pipeline-clients';
-import { resolveSecret } from '../shared/resolve-secret';
+import { ConfigError } from '../shared/domain/errors';
+import { loadConfig, type PipelineConfig } from '../shared/config';
+import { loadCliTarget } from './cli-target';
+import type { Logger } from '../shared/ports/logger';
+import { createPipelineClients } from '../shared/composition/pipeline-clients';
+import { resolveSecret } from '../shared/adapters/resolve-secret';
 
 /** What `.local/stack.json` must hold for the CLI (the local stack writes more). */
 const stackInfoSchema = z.object({

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { ValidationError } from '../shared/errors';
-import type { GeneratedVideo, VideoJob } from '../shared/job-store';
-import { isJobStatus, JOB_STATUSES, type JobStatus } from '../shared/job-status';
+import { ValidationError } from '../shared/domain/errors';
+import type { GeneratedVideo, VideoJob } from '../shared/domain/video-job';
+import { isJobStatus, JOB_STATUSES, type JobStatus } from '../shared/domain/job-status';
 
 /** Reads for `status` and `list`, with the service role (every user's jobs). */
 export async function recentJobs(supabase: SupabaseClient, opts: { status?: string; limit: number }): Promise<VideoJob[]> {

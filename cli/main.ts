@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { describeError, ValidationError } from '../shared/errors';
-import { createLogger, silentLogger } from '../shared/logger';
-import { isUuid } from '../shared/keys';
+import { describeError, ValidationError } from '../shared/domain/errors';
+import { createLogger, silentLogger } from '../shared/adapters/json-logger';
+import { isUuid } from '../shared/domain/keys';
 import { openCliContext } from './cli-context';
 import { runCommand } from './commands';
 import { EXIT } from './exit-codes';

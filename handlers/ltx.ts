@@ -1,9 +1,9 @@
 import { loadConfig } from '../shared/config';
-import { lazyHandler } from '../shared/lazy-handler';
-import { createLogger } from '../shared/logger';
-import { handleObjectEvents } from '../shared/object-event-invocation';
-import { createPipelineClients, createVideoGenerator } from '../shared/pipeline-clients';
-import { runLtxStep, type LtxStepDeps } from '../shared/run-ltx-step';
+import { lazyHandler } from '../shared/composition/lazy-handler';
+import { createLogger } from '../shared/adapters/json-logger';
+import { handleObjectEvents } from '../shared/pipeline/handle-object-events';
+import { createPipelineClients, createVideoGenerator } from '../shared/composition/pipeline-clients';
+import { runLtxStep, type LtxStepDeps } from '../shared/pipeline/run-ltx-step';
 
 /** `images/` Object Created (directly from EventBridge, or batched through the LTX queue) → LTX-2 clip. */
 export function createHandler(deps: LtxStepDeps) {

@@ -1,10 +1,10 @@
 import { loadConfig } from '../shared/config';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
-import { lazyHandler } from '../shared/lazy-handler';
-import { createLogger } from '../shared/logger';
-import { createPipelineClients, createTokenVerifier } from '../shared/pipeline-clients';
-import { handleReplayEndpoint, isReplayPath, type ReplayEndpointDeps } from '../shared/replay-endpoint';
-import { handleUploadEndpoint, type UploadEndpointDeps } from '../shared/upload-endpoint';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
+import { lazyHandler } from '../shared/composition/lazy-handler';
+import { createLogger } from '../shared/adapters/json-logger';
+import { createPipelineClients, createTokenVerifier } from '../shared/composition/pipeline-clients';
+import { handleReplayEndpoint, isReplayPath, type ReplayEndpointDeps } from '../shared/http/replay-endpoint';
+import { handleUploadEndpoint, type UploadEndpointDeps } from '../shared/http/upload-endpoint';
 
 /**
  * The web app's API behind one Lambda Function URL: `POST /uploads` (verify the user, record the

@@ -1,11 +1,11 @@
 import { loadConfig } from '../shared/config';
-import { ConfigError } from '../shared/errors';
-import { lazyHandler } from '../shared/lazy-handler';
-import { createLogger } from '../shared/logger';
-import { handleObjectEvents } from '../shared/object-event-invocation';
-import { createPipelineClients } from '../shared/pipeline-clients';
-import { RemotionLambdaRenderer } from '../shared/remotion-lambda-renderer';
-import { runRenderStep, type RenderStepDeps } from '../shared/run-render-step';
+import { ConfigError } from '../shared/domain/errors';
+import { lazyHandler } from '../shared/composition/lazy-handler';
+import { createLogger } from '../shared/adapters/json-logger';
+import { handleObjectEvents } from '../shared/pipeline/handle-object-events';
+import { createPipelineClients } from '../shared/composition/pipeline-clients';
+import { RemotionLambdaRenderer } from '../shared/adapters/remotion-lambda-renderer';
+import { runRenderStep, type RenderStepDeps } from '../shared/pipeline/run-render-step';
 
 /** `ltx-videos/` Object Created → branded video and poster → `generated_videos` row. */
 export function createHandler(deps: RenderStepDeps) {

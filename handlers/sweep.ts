@@ -1,8 +1,8 @@
 import { loadConfig } from '../shared/config';
-import { lazyHandler } from '../shared/lazy-handler';
-import { createLogger } from '../shared/logger';
-import { createPipelineClients } from '../shared/pipeline-clients';
-import { sweepStuckJobs, type SweepDeps, type SweepResult } from '../shared/sweep-stuck-jobs';
+import { lazyHandler } from '../shared/composition/lazy-handler';
+import { createLogger } from '../shared/adapters/json-logger';
+import { createPipelineClients } from '../shared/composition/pipeline-clients';
+import { sweepStuckJobs, type SweepDeps, type SweepResult } from '../shared/pipeline/sweep-stuck-jobs';
 
 /** Scheduled (every few minutes): restarts or fails jobs whose function died mid-stage. */
 export function createHandler(deps: SweepDeps): (event?: unknown) => Promise<SweepResult> {

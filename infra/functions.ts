@@ -2,8 +2,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { LTX_CLIENT_DEFAULTS } from '../shared/ltx/ltx-limits';
-import { REMOTION_LAMBDA_DEFAULTS } from '../shared/remotion-lambda-renderer';
+import { LTX_CLIENT_DEFAULTS } from '../shared/domain/ltx/ltx-limits';
+import { REMOTION_LAMBDA_DEFAULTS } from '../shared/adapters/remotion-lambda-renderer';
 import type { LambdaHandlerName } from './bundle';
 import { LambdaRole, type PolicyStatement } from './iam';
 

@@ -1,7 +1,7 @@
 import { Fn, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/job-options';
-import { LTX_DEFAULT_CONCURRENCY } from '../shared/ltx/ltx-limits';
+import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/domain/job-options';
+import { LTX_DEFAULT_CONCURRENCY } from '../shared/domain/ltx/ltx-limits';
 
 /**
  * Everything that differs between installations, as Terraform variables: the synthesized JSON stays a

@@ -4,7 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { IMAGES_PREFIX, LTX_VIDEOS_PREFIX } from '../shared/event-patterns';
+import { IMAGES_PREFIX, LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
 import { PipelineAlarms } from './alarms';
 import { PipelineBucket } from './bucket';
 import type { LambdaHandlerName } from './bundle';

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createSupabaseClient } from '../shared/create-supabase-client';
-import { loadLocalStackSettings } from '../shared/config';
-import type { GeneratedVideo } from '../shared/job-store';
+import { createSupabaseClient } from '../shared/adapters/create-supabase-client';
+import { loadLocalStackSettings } from './local-stack-settings';
+import type { GeneratedVideo } from '../shared/domain/video-job';
 import { submitPhoto } from '../web/client/submit-photo';
 import { watchJob } from '../web/client/watch-job';
-import { createLogger } from '../shared/logger';
+import { createLogger } from '../shared/adapters/json-logger';
 import { prettyLogSink } from './pretty-log-sink';
 import { startLocalStack, type LocalStack } from './stack';
 

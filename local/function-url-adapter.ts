@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
 
 /** Bodies past this are cut off here, as Lambda refuses payloads over 6 MB. */
 const MAX_BODY_BYTES = 1024 * 1024;

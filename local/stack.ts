@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
-import { RULES, type PipelineTarget } from '../shared/event-patterns';
-import { createLogger, type Logger } from '../shared/logger';
-import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/pipeline-clients';
-import { sweepStuckJobs } from '../shared/sweep-stuck-jobs';
+import { RULES, type PipelineTarget } from '../shared/domain/event-patterns';
+import { type Logger } from '../shared/ports/logger';
+import { createLogger } from '../shared/adapters/json-logger';
+import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/composition/pipeline-clients';
+import { sweepStuckJobs } from '../shared/pipeline/sweep-stuck-jobs';
 import { createHandler as createLtxHandler } from '../handlers/ltx';
 import { createHandler as createPresignHandler } from '../handlers/presign';
 import { createHandler as createRenderHandler } from '../handlers/render';
@@ -18,11 +19,11 @@ import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../shared/object-store';
-import type { Renderer } from '../shared/renderer';
-import type { VideoGenerator } from '../shared/video-generator';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
-import { errorBody, json } from '../shared/http-response';
+import type { ObjectStore } from '../shared/ports/object-store';
+import type { Renderer } from '../shared/ports/renderer';
+import type { VideoGenerator } from '../shared/ports/video-generator';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
+import { errorBody, json } from '../shared/http/http-response';
 
 export interface LocalStackOptions {
   /** Where state persists (`.local/` for `npm start`); null keeps everything in memory/temp (tests). */
@@ -180,7 +181,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
     const backoffMs = options.retryBackoffMs ?? [2000, 4000];
-    // The same rule list as the AWS stack (shared/event-patterns.ts); only the targets are local.
+    // The same rule list as the AWS stack (shared/domain/event-patterns.ts); only the targets are local.
     const targets: Record<PipelineTarget, BusTarget> = {
       ltx: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
       // Renders use every core; two at once would only slow both down.

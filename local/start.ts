@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { loadLocalStackSettings } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { loadLocalStackSettings } from './local-stack-settings';
+import { createLogger } from '../shared/adapters/json-logger';
 import { prettyLogSink } from './pretty-log-sink';
 import { startLocalStack } from './stack';
 

@@ -3,16 +3,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/function-url';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
 import { serveFunctionUrl } from './function-url-adapter';
 import { serveMedia } from './media-route';
-import { isReplayPath } from '../shared/replay-endpoint';
+import { isReplayPath } from '../shared/http/replay-endpoint';
 
 export interface WebServerOptions {
   port: number;
   host?: string;
   uploadHandler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
-  /** `POST /jobs/{jobId}/replay` (shared/replay-endpoint.ts); none → 404. */
+  /** `POST /jobs/{jobId}/replay` (shared/http/replay-endpoint.ts); none → 404. */
   replayHandler?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
   /** The S3 client for `/media/`; a function because the stack creates it after the port is bound. */
   s3: () => S3Client;

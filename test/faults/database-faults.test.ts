@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
 import { LocalRemotionRenderer } from '../../remotion/render-local';
-import type { Renderer } from '../../shared/renderer';
+import type { Renderer } from '../../shared/ports/renderer';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 
 /**

@@ -8,7 +8,7 @@
 import { startLocalStack } from '../../local/stack';
 import { createInterface } from 'node:readline';
 import type { LtxFault } from '../../local/ltx/server';
-import { createLogger } from '../../shared/logger';
+import { createLogger } from '../../shared/adapters/json-logger';
 
 interface ProcessOptions {
   dataDir: string;

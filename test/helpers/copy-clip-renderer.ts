@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ObjectStore } from '../../shared/object-store';
-import type { Renderer, RenderRequest, RenderResult } from '../../shared/renderer';
+import type { ObjectStore } from '../../shared/ports/object-store';
+import type { Renderer, RenderRequest, RenderResult } from '../../shared/ports/renderer';
 
 const DEFAULT_POSTER = 'remotion/public/sample/villa-small.jpg';
 

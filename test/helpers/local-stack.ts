@@ -1,8 +1,9 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createSupabaseClient } from '../../shared/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import { createLogger, type Logger } from '../../shared/logger';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import { type Logger } from '../../shared/ports/logger';
+import { createLogger } from '../../shared/adapters/json-logger';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 
 /**
  * A whole local stack for a test file: every server on a free port, state in memory, renders at

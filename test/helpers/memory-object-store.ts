@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { ValidationError } from '../../shared/errors';
-import type { ObjectHead, ObjectStore, PutOptions } from '../../shared/object-store';
+import { ValidationError } from '../../shared/domain/errors';
+import type { ObjectHead, ObjectStore, PutOptions } from '../../shared/ports/object-store';
 
 export interface StoredObject {
   body: Buffer;

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../../local/stack';
-import { buildObjectCreatedEvent } from '../../shared/object-created-event';
-import { derivedJobId } from '../../shared/derived-job-id';
-import type { GeneratedVideo } from '../../shared/job-store';
+import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
+import { derivedJobId } from '../../shared/domain/derived-job-id';
+import type { GeneratedVideo } from '../../shared/domain/video-job';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 
 let stack: LocalStack;

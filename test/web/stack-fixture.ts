@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { createLogger } from '../../shared/logger';
+import { createLogger } from '../../shared/adapters/json-logger';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 // Node 20 has no global WebSocket and supabase-js needs one as soon as a client is created (the

@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
-import type { JobOptionsInput } from '../../shared/job-options';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
+import type { JobOptionsInput } from '../../shared/domain/job-options';
 import type { PhotoFile } from './check-photo';
 import { listOpenJobs, listVideos } from './list-videos';
 import type { RetryPolicy } from './put-with-retry';

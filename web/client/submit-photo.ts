@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { UploadTicket } from '../../shared/create-upload';
-import type { JobOptionsInput } from '../../shared/job-options';
+import type { UploadTicket } from '../../shared/pipeline/create-upload';
+import type { JobOptionsInput } from '../../shared/domain/job-options';
 import { checkPhoto, type PhotoFile } from './check-photo';
 import { abortError, RequestError } from './client-errors';
 import { putWithRetry, type RetryPolicy } from './put-with-retry';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { LocalStack } from '../../../local/stack';
-import { MAX_IMAGE_BYTES } from '../../../shared/image-check';
+import { MAX_IMAGE_BYTES } from '../../../shared/domain/image-check';
 import { createVideoClient, JobFailedError, RequestError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
 import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../stack-fixture';
 
