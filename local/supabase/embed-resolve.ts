@@ -1,3 +1,4 @@
+import { closest } from './fuzzy-hint';
 import { PostgrestError } from './postgrest-error';
 import type { SchemaCache } from './schema-cache';
 import type { ForeignKeyRelationship, QualifiedName, Relationship } from './schema-types';
@@ -50,8 +51,7 @@ export function resolveEmbed(cache: SchemaCache, origin: QualifiedName, target: 
   const found = all.filter((r) => matches(r, target, hint));
   if (found.length === 1 && found[0]) return found[0];
   if (found.length === 0) {
-    const suggestions = [...new Set(all.map((r) => r.foreignTable.name))];
-    const close = suggestions.find((s) => s !== target && (s.startsWith(target) || target.startsWith(s)));
+    const close = closest(target, all.map((r) => r.foreignTable.name), 0.33);
     throw new PostgrestError(
       400,
       'PGRST200',

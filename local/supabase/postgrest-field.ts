@@ -85,7 +85,7 @@ export class Cursor {
       }
       let key = this.quoted();
       if (key === undefined) {
-        const m = /^[^(:.,>)]+(?:-(?!>)[^(\-:.,>)]+)*/.exec(this.text.slice(this.pos));
+        const m = /^[^(\-:.,>)]+(?:-(?!>)[^(\-:.,>)]+)*/.exec(this.text.slice(this.pos));
         if (!m) this.fail('a JSON key after ' + arrow);
         this.pos += m[0].length;
         key = m[0].trim();

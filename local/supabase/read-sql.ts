@@ -164,6 +164,8 @@ export function compileNode(
   for (const item of select) {
     if (item.type === 'field') columns.push(...fieldColumns(ctx, scope, item));
     else {
+      // Two embeds answering under one name collide in PostgREST's SQL; it answers Postgres's error.
+      if (embeds.has(item.alias ?? item.name)) throw new PostgrestError(400, '42712', `table name "${source.table.name}_${item.alias ?? item.name}_${depth + 1}" specified more than once`);
       const e = embedSql(ctx, scope, item, path, depth);
       joins.push(e.join);
       columns.push(...e.columns);

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Database, JwtClaims } from './database';
 import { headerValue } from './http-io';
-import { invalidBody } from './postgrest-error';
-import { appliedHeader, parsePrefer } from './postgrest-prefer';
+import { PostgrestError, invalidBody } from './postgrest-error';
+import { appliedHeader, checkMaxAffected, parsePrefer } from './postgrest-prefer';
 import { parseReadParams } from './postgrest-query';
 import { runRead } from './read-statement';
 import { compileRead, newContext, resolveCasts, topRange } from './rest-read';
@@ -76,6 +76,9 @@ export async function callFunction(deps: { db: Database; cache: SchemaCache }, r
   }
   const keys = new Set(Object.keys(args));
   const fn = pickFunction(schema, fnName, fns, keys, post, kind, deps.cache.functionNames(schema));
+  if (prefs.strict && prefs.maxAffected !== undefined && !fn.returnsSet) {
+    throw new PostgrestError(400, 'PGRST128', 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict');
+  }
   const unnamed = fn.args.length === 1 && fn.args[0]?.name === '' ? fn.args[0] : undefined;
   const p = new SqlParams();
   const callee = `${ident(fn.schema)}.${ident(fn.name)}`;
@@ -110,11 +113,14 @@ export async function callFunction(deps: { db: Database; cache: SchemaCache }, r
         ? `select coalesce(json_agg(pgrst_call.pgrst_scalar), '[]')::text as body, count(*)::int as n from (select ${call} as pgrst_scalar${from}) pgrst_call`
         : `select to_json(${call})::text as body, 1 as n${from}`;
       const row = (await tx.query<{ body: string | null; n: number }>(sql, p.values)).rows[0];
-      response = { status: 200, body: row?.body ?? 'null', headers: { ...(fn.returnsSet ? { 'Content-Range': contentRange(0, row?.n ?? 0, undefined) } : {}), ...applied }, contentType: CONTENT_TYPES.json };
+      const n = row?.n ?? 0;
+      checkMaxAffected(prefs, n);
+      response = { status: 200, body: row?.body ?? 'null', headers: { 'Content-Range': contentRange(0, n, prefs.count ? n : undefined), ...applied }, contentType: CONTENT_TYPES.json };
     } else {
       const withClause = `with pgrst_source as (select pgrst_call.*${from ? from + ',' : ' from'} lateral ${call} pgrst_call) `;
       const r = await runRead(tx, ctx.p, compiled.node, format, prefs, { countSql: compiled.countSql, withClause });
       if (fn.returnsSet) checkSingle(format, r.n);
+      checkMaxAffected(prefs, r.n);
       const out = fn.returnsSet || format.kind !== 'json' ? outputBody(format, r) : { body: firstOf(r.body), contentType: format.single ? CONTENT_TYPES.object : CONTENT_TYPES.json };
       response = { status: 200, ...out, headers: { 'Content-Range': contentRange(range.offset, r.n, r.total), ...applied } };
     }

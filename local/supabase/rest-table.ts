@@ -1,3 +1,4 @@
+import { closest } from './fuzzy-hint';
 import { PostgrestError } from './postgrest-error';
 import type { SchemaCache, TableInfo } from './schema-cache';
 
@@ -5,8 +6,7 @@ import type { SchemaCache, TableInfo } from './schema-cache';
 export async function resolveTable(cache: SchemaCache, schema: string, name: string): Promise<TableInfo> {
   const table = await cache.table(schema, name);
   if (table) return table;
-  const lower = name.toLowerCase();
-  const suggestion = cache.tableNames(schema).find((t) => t.toLowerCase() === lower || t.startsWith(lower) || lower.startsWith(t));
+  const suggestion = closest(name, cache.tableNames(schema));
   throw new PostgrestError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`, null, suggestion ? `Perhaps you meant the table '${schema}.${suggestion}'` : null);
 }
 

@@ -66,7 +66,8 @@ async function runWrite(deps: Deps, req: IncomingMessage, claims: JwtClaims, pre
   const ctx = newContext(deps.cache, spec.params, types, spec.p);
   const node = representation ? compileNode(ctx, { table: spec.table, from: 'pgrst_source' }, spec.params.select, [], 0, undefined, false, {}) : undefined;
   const created = spec.kind === 'insert' || spec.kind === 'upsert';
-  const tracksInserts = spec.kind === 'upsert';
+  // Only a merge-duplicates upsert that inserted nothing answers 200 (PostgREST's rule).
+  const tracksInserts = spec.kind === 'upsert' && prefs.resolution === 'merge-duplicates';
   const run = async (tx: SqlExecutor) => {
     if (!node) {
       const r = await tx.query(spec.statement, spec.p.values);
@@ -111,11 +112,14 @@ function insertSource(table: TableInfo, columns: string[], rows: Row[], p: SqlPa
   const into = qualifiedName(table);
   const colList = columns.map(ident).join(', ');
   if (missingDefault) {
-    const values = rows.map((row) => {
-      const rowParam = `${p.add(JSON.stringify(row))}::json`;
-      return `(${columns.map((c) => (c in row ? `(json_populate_record(null::${into}, ${rowParam})).${ident(c)}` : 'default')).join(', ')})`;
+    // As PostgREST: every row starts from the columns' defaults (evaluated per row, so identity
+    // sequences advance for each row) and the row's own keys override them.
+    const defaults = columns.flatMap((c) => {
+      const d = table.columns.get(c)?.defaultSql;
+      return d ? [`${p.typed(c, 'text')}, ${d}`] : [];
     });
-    return `values ${values.join(', ')}`;
+    const merged = `(select coalesce(jsonb_agg(jsonb_build_object(${defaults.join(', ')}) || elem), '[]') from jsonb_array_elements(${p.typed(JSON.stringify(rows), 'jsonb')}) elem)`;
+    return `select ${colList} from jsonb_populate_recordset(null::${into}, ${merged}) _`;
   }
   return `select ${colList} from json_populate_recordset(null::${into}, ${p.add(JSON.stringify(rows))}::json) _`;
 }

@@ -1,3 +1,4 @@
+import { closest } from './fuzzy-hint';
 import { PostgrestError } from './postgrest-error';
 import type { FunctionInfo } from './schema-types';
 
@@ -29,7 +30,8 @@ export function pickFunction(schema: string, name: string, all: FunctionInfo[], 
   const fns = all.filter((f) => f.callable);
   const named = fns.filter((f) => matchesParams(f, keys, post, body));
   const fallback = fns.filter((f) => !matchesParams(f, keys, post, body) && singleUnnamed(f, post, body));
-  const pick = named.length > 0 ? named : fallback;
+  // Newest overload first, as PostgREST lists candidates.
+  const pick = (named.length > 0 ? named : fallback).slice().reverse();
   if (pick.length === 1 && pick[0]) return pick[0];
   if (pick.length > 1) {
     throw new PostgrestError(300, 'PGRST203', `Could not choose the best candidate function between: ${pick.map(signature).join(', ')}`, null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
@@ -44,9 +46,12 @@ export function pickFunction(schema: string, name: string, all: FunctionInfo[], 
           : post ? `${withParams} or with a single unnamed json/jsonb parameter` : withParams;
   let hint: string | null = null;
   if (!onlySingle) {
-    if (fns.length > 0) hint = `Perhaps you meant to call the function ${schema}.${name}(${[...(fns[0]?.args.map((a) => a.name) ?? [])].sort().join(', ')})`;
-    else {
-      const close = allNames.find((n) => n !== name && (n.startsWith(name) || name.startsWith(n)));
+    const asList = (names: string[]): string => `(${[...names].sort().join(', ')})`;
+    if (fns.length > 0) {
+      const close = closest(asList(given), fns.map((f) => asList(f.args.map((a) => a.name))), 0.33);
+      if (close) hint = `Perhaps you meant to call the function ${schema}.${name}${close}`;
+    } else {
+      const close = closest(name, allNames);
       if (close) hint = `Perhaps you meant to call the function ${schema}.${close}`;
     }
   }

@@ -97,7 +97,7 @@ export class SchemaCache {
       const key = `${r.schema}.${r.table_name}`;
       let t = tables.get(key);
       if (!t) tables.set(key, (t = { schema: r.schema, name: r.table_name, columns: new Map(), primaryKey: [], isView: r.kind === 'v' || r.kind === 'm' }));
-      t.columns.set(r.column_name, { name: r.column_name, type: r.type, nullable: !r.not_null, hasDefault: r.has_default });
+      t.columns.set(r.column_name, { name: r.column_name, type: r.type, nullable: !r.not_null, hasDefault: r.has_default, defaultSql: r.default_sql ?? undefined });
     }
     for (const r of pks.rows) {
       const t = tables.get(`${r.schema}.${r.table_name}`);
@@ -151,7 +151,7 @@ export class SchemaCache {
   }
 
   functionNames(schema: string): string[] {
-    return [...this.functions.values()].flat().filter((f) => f.schema === schema).map((f) => f.name);
+    return [...this.functions.values()].flat().filter((f) => f.schema === schema && f.callable).map((f) => f.name);
   }
 
   /** A type name from a request (`::text`) as the catalog spells it, or undefined when no such type exists. */

@@ -13,16 +13,21 @@ export interface ColumnRow {
   type: string;
   not_null: boolean;
   has_default: boolean;
+  /** The column's DEFAULT as SQL, from the catalog (identity columns as nextval of their sequence). */
+  default_sql: string | null;
 }
 
 export function readColumns(db: SqlExecutor, schemas: string[]): Promise<{ rows: ColumnRow[] }> {
   return db.query<ColumnRow>(
     `select n.nspname as schema, c.relname as table_name, c.relkind::text as kind, a.attname as column_name,
             format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null,
-            (a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') as has_default
+            (a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') as has_default,
+            case when a.attidentity <> '' then format('nextval(%L::regclass)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+                 when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end as default_sql
        from pg_class c
        join pg_namespace n on n.oid = c.relnamespace
        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
       where n.nspname = any($1::text[]) and c.relkind in ('r', 'v', 'm', 'p', 'f') and not c.relispartition
       order by n.nspname, c.relname, a.attnum`,
     [schemas],

@@ -6,6 +6,8 @@ export interface ColumnInfo {
   type: string;
   nullable: boolean;
   hasDefault: boolean;
+  /** DEFAULT expression from the catalog, for `Prefer: missing=default`. */
+  defaultSql?: string;
 }
 
 export interface TableInfo {
