@@ -30,8 +30,10 @@ export function pickFunction(schema: string, name: string, all: FunctionInfo[], 
   const fns = all.filter((f) => f.callable);
   const named = fns.filter((f) => matchesParams(f, keys, post, body));
   const fallback = fns.filter((f) => !matchesParams(f, keys, post, body) && singleUnnamed(f, post, body));
-  // Newest overload first, as PostgREST lists candidates.
-  const pick = (named.length > 0 ? named : fallback).slice().reverse();
+  // Candidates listed in the order PostgREST's schema cache yields them: functions without
+  // arguments first, then the others newest first.
+  const found = named.length > 0 ? named : fallback;
+  const pick = [...found.filter((f) => f.args.length === 0), ...found.filter((f) => f.args.length > 0).reverse()];
   if (pick.length === 1 && pick[0]) return pick[0];
   if (pick.length > 1) {
     throw new PostgrestError(300, 'PGRST203', `Could not choose the best candidate function between: ${pick.map(signature).join(', ')}`, null, 'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
