@@ -22,7 +22,7 @@ export function contentRange(offset: number, rows: number, total: number | undef
 
 /** Throws PGRST116 when a single object was negotiated and `n` is not 1 (call it inside the transaction, so a write is undone). */
 export function checkSingle(format: OutputFormat, n: number): void {
-  if ((format.kind === 'json' || format.kind === 'plan') && format.single && format.kind === 'json' && n !== 1) throw notOneRow(n);
+  if (format.kind === 'json' && format.single && n !== 1) throw notOneRow(n);
 }
 
 /** The body and content type of a shaped result in the negotiated format. */

@@ -174,8 +174,10 @@ export async function updateRows(deps: Deps, req: IncomingMessage, tableName: st
   const target = qualifiedName(table);
   const where = whereSql(deps.cache, table, params, p, 'UPDATE');
   if (columns.length === 0) {
-    const statement = `select * from ${target} where ${where} and false`;
-    return runWrite(deps, req, claims, { ...prefs, returnMode: prefs.returnMode === 'representation' ? 'representation' : 'minimal' }, format, { table, statement: statement.replace(/^select \*/, 'select *'), p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: 'update' });
+    // An empty body sets nothing: an UPDATE that matches no row keeps the filters checked and the answer's shape.
+    const first = ident([...table.columns.keys()][0] ?? '');
+    const statement = `update ${target} set ${first} = ${target}.${first} where (${where}) and false`;
+    return runWrite(deps, req, claims, prefs, format, { table, statement, p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: 'update' });
   }
   const colList = columns.map(ident).join(', ');
   const source = `(select ${colList} from json_populate_record(null::${target}, ${p.add(JSON.stringify(payload))}::json) _b)`;

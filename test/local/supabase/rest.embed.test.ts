@@ -104,7 +104,7 @@ describe('spread, aggregates, computed fields and relationships', () => {
     ]);
     const nested = await db.from('authors').select('name, books!author_id(count), avg:books!author_id(pages.avg())').eq('id', 1).single();
     expect(nested.data?.books).toEqual([{ count: 2 }]);
-    expect(Number(nested.data?.avg[0].avg)).toBeCloseTo(345.5);
+    expect(Number(nested.data?.avg[0]?.avg)).toBeCloseTo(345.5);
   });
 
   it('selects, filters and orders by a computed field, and embeds a computed relationship', async () => {
