@@ -5,6 +5,7 @@ import { PostgrestError, toPostgrestError } from './postgrest-error';
 import { claimsFromRequest } from './request-claims';
 import { readRows } from './rest-read';
 import type { RestResponse } from './rest-response';
+import { putRow } from './rest-put';
 import { callFunction } from './rest-rpc';
 import { deleteRows, insertRows, updateRows } from './rest-write';
 import type { SchemaCache } from './schema-cache';
@@ -78,10 +79,12 @@ async function route(deps: RestRouterDeps, req: IncomingMessage, segments: strin
       return insertRows(deps, req, table, params, body ?? '', claims);
     case 'PATCH':
       return updateRows(deps, req, table, params, body ?? '', claims);
+    case 'PUT':
+      return putRow(deps, req, table, params, body ?? '', claims);
     case 'DELETE':
       return deleteRows(deps, req, table, params, claims);
     default:
-      throw methodNotAllowed(method, 'GET, HEAD, POST, PATCH, DELETE');
+      throw methodNotAllowed(method, 'GET, HEAD, POST, PUT, PATCH, DELETE');
   }
 }
 

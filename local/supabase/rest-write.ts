@@ -33,7 +33,7 @@ export function parseJson(text: string): unknown {
   }
 }
 
-const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function missingColumn(table: TableInfo, column: string): PostgrestError {
   return new PostgrestError(400, 'PGRST204', `Could not find the '${column}' column of '${table.name}' in the schema cache`);
@@ -51,7 +51,7 @@ export function rollsBack(cache: SchemaCache, prefs: Preferences): boolean {
   return end === 'rollback';
 }
 
-interface WriteSpec {
+export interface WriteSpec {
   table: TableInfo;
   statement: string;
   p: SqlParams;
@@ -60,7 +60,7 @@ interface WriteSpec {
 }
 
 /** Runs a write as one statement, reads back the representation through the select (embeds included), and answers as PostgREST. */
-async function runWrite(deps: Deps, req: IncomingMessage, claims: JwtClaims, prefs: Preferences, format: OutputFormat, spec: WriteSpec): Promise<RestResponse> {
+export async function runWrite(deps: Deps, req: IncomingMessage, claims: JwtClaims, prefs: Preferences, format: OutputFormat, spec: WriteSpec): Promise<RestResponse> {
   const representation = prefs.returnMode === 'representation';
   const types = await resolveCasts(deps.cache, spec.params);
   const ctx = newContext(deps.cache, spec.params, types, spec.p);

@@ -86,6 +86,16 @@ describe('Prefer on writes', () => {
   });
 });
 
+describe('PUT', () => {
+  it('inserts or replaces one row named by its whole primary key, and refuses anything else', async () => {
+    const put = (query: string, body: unknown) => rawRequest(stack, `/rest/v1/genres?${query}`, { method: 'PUT', body: JSON.stringify(body), headers: { Prefer: 'return=representation' } });
+    expect((await put('id=eq.20', { id: 20, name: 'essay' })).json()).toEqual([{ id: 20, name: 'essay' }]);
+    expect((await put('id=eq.20', { id: 20, name: 'essays' })).json()).toEqual([{ id: 20, name: 'essays' }]);
+    expect((await put('name=eq.x', { id: 21, name: 'x' })).json()).toMatchObject({ code: 'PGRST105' });
+    expect((await put('id=eq.22', { id: 23, name: 'y' })).json()).toMatchObject({ code: 'PGRST115' });
+  });
+});
+
 describe('profiles', () => {
   it('reads and writes another exposed schema through Accept-Profile / Content-Profile', async () => {
     const archive = db.schema('archive');
