@@ -11,7 +11,7 @@ import { buildSync, type Metafile } from 'esbuild';
  * (budgets in BUNDLE_BUDGET_BYTES, checked by test/infra/bundle.test.ts).
  */
 
-export const LAMBDA_HANDLERS = ['presign', 'ltx', 'render', 'sweep'] as const;
+export const LAMBDA_HANDLERS = ['api', 'ltx', 'render', 'sweep'] as const;
 export type LambdaHandlerName = (typeof LAMBDA_HANDLERS)[number];
 
 /**
@@ -20,7 +20,7 @@ export type LambdaHandlerName = (typeof LAMBDA_HANDLERS)[number];
  * means a heavy dependency crept in.
  */
 export const BUNDLE_BUDGET_BYTES: Record<LambdaHandlerName, number> = {
-  presign: 1_500_000,
+  api: 1_500_000,
   ltx: 1_500_000,
   // @remotion/lambda-client carries its own copies of the Lambda/S3/IAM clients.
   render: 3_200_000,

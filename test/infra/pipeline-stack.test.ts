@@ -1,7 +1,7 @@
 import { speculateFunctionName } from '@remotion/lambda/client';
 import { describe, expect, it } from 'vitest';
 import { LTX_VIDEOS_PREFIX, imagesCreatedPattern, ltxVideosCreatedPattern } from '../../shared/domain/event-patterns';
-import { FUNCTION_SPECS } from '../../infra/functions';
+import { FUNCTION_SPECS } from '../../infra/function-specs';
 import { DEFAULT_REMOTION_FUNCTION_NAME, REMOTION_FUNCTION_SPEC } from '../../infra/inputs';
 import { defaultOf, find, functionStatements, lambda, only, ref, resources, synthStack } from './synth-helpers';
 
