@@ -92,6 +92,7 @@ function send(res: ServerResponse, answer: FunctionUrlAnswer): void {
     const seen = headers[name];
     headers[name] = seen === undefined ? value : name === 'set-cookie' ? [...[seen].flat(), value] : `${String(seen)},${value}`;
   }
+  headers['content-length'] = String(answer.body.length);
   res.writeHead(answer.statusCode, headers).end(answer.body);
 }
 
