@@ -32,14 +32,15 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   for (const route of ROUTES) app.route('/', route(deps));
 
   // A path that exists with another method is a 405 naming the methods it has.
-  for (const [path, methods] of methodsByPath(app)) {
+  const routes = methodsByPath(app);
+  for (const [path, methods] of routes) {
     app.all(path, (c) => {
       throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(' or ')}`, {
         headers: { allow: [...methods, 'OPTIONS'].join(', ') },
       });
     });
   }
-  const usage = [...methodsByPath(app)].map(([path, methods]) => `${methods.join('/')} ${path.replace(/:(\w+)/g, '{$1}')}`).join(', ');
+  const usage = [...routes].map(([path, methods]) => `${methods.join('/')} ${path.replace(/:(\w+)/g, '{$1}')}`).join(', ');
   app.notFound((c) => new ApiError(404, 'not_found', `No route ${c.req.method} ${c.req.path}; the API has ${usage}`).getResponse());
 
   app.onError((err, c) => {
