@@ -23,7 +23,7 @@ import { chromeModeFor, resolveBrowserExecutable } from '../remotion/browser-exe
 import { openBrowser, renderMedia, selectComposition } from '@remotion/renderer';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
 import { createSupabaseClient } from '../shared/adapters/create-supabase-client';
-import { silentLogger } from '../shared/adapters/json-logger';
+import { silentLogger } from '../shared/adapters/silent-logger';
 import { type Renderer } from '../shared/ports/renderer';
 import { COMPOSITION_ID } from '../shared/domain/video-template';
 import type { VideoGenerator } from '../shared/ports/video-generator';

@@ -8,7 +8,7 @@ import { defaultPutTransport, type PutProgress, type PutTransport } from './uplo
 
 export interface SubmitDeps {
   supabase: SupabaseClient;
-  /** The upload endpoint: `/uploads` on the page's origin locally, the presign Function URL in AWS. */
+  /** The upload endpoint: `/uploads` on the page's origin locally, the web API's Function URL in AWS. */
   uploadsUrl: string;
   transport?: PutTransport;
   retry?: RetryPolicy;

@@ -2,15 +2,17 @@ import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
+import { API_CORS } from '../shared/domain/api-cors-policy';
 
 /**
- * The upload endpoint: a Lambda Function URL (no API Gateway: nothing to pay per request, and no
+ * The web API's address: a Lambda Function URL (no API Gateway: nothing to pay per request, and no
  * 29 s limit). Auth type NONE because the handler itself verifies the caller's Supabase JWT; CORS
- * for the configured web origins. Preflight (OPTIONS) is answered by the Function URL from this CORS
- * configuration without invoking the function; `allow_methods` only accepts GET, PUT, HEAD, POST,
- * PATCH, DELETE or *, so POST is the whole list.
+ * for the configured web origins from the API's one policy (shared/domain/api-cors-policy.ts), which the local
+ * stack answers by the same definition. Preflight (OPTIONS) is answered by the Function URL from
+ * this configuration without invoking the function; `allow_methods` only accepts GET, PUT, HEAD,
+ * POST, PATCH, DELETE or *, so OPTIONS is never listed.
  */
-export class UploadUrl extends Construct {
+export class ApiUrl extends Construct {
   readonly url: LambdaFunctionUrl;
 
   constructor(scope: Construct, id: string, props: { fn: LambdaFunction; allowedOrigins: string[] }) {
@@ -20,9 +22,9 @@ export class UploadUrl extends Construct {
       authorizationType: 'NONE',
       cors: {
         allowOrigins: props.allowedOrigins,
-        allowMethods: ['POST'],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: 86400,
+        allowMethods: [...API_CORS.allowMethods],
+        allowHeaders: [...API_CORS.allowHeaders],
+        maxAge: API_CORS.maxAgeSeconds,
       },
     });
     // Public access through the URL only. Since October 2025 a new function URL needs both
