@@ -12,7 +12,7 @@
  *   handlers/           compose shared/ into Lambda entry points, nothing else
  *   local/              the embedded stack; only local/, test/, bench/ and scripts/ may import it
  */
-const SDKS = '^(@aws-sdk|@supabase|@remotion|@electric-sql|jose|pg|ws|hono|@aws-lambda-powertools)(/|$)';
+const SDKS = '(^|node_modules/)(@aws-sdk|@supabase|@remotion|@electric-sql|jose|pg|ws|hono|@aws-lambda-powertools)(/|$)';
 const OURS_OUTSIDE_SHARED = '^(handlers|local|remotion|web|cli|infra|test|bench|scripts|main\\.ts)';
 
 /** A rule that forbids `from` to import anything matching `to`, with the reason as its message. */
