@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createSupabaseClient } from '../../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { type Logger } from '../../shared/ports/logger';
 import { createLogger } from '../../shared/adapters/json-logger';
