@@ -19,7 +19,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const UUID_RE = new RegExp(`^${UUID}$`);
 const CANONICAL_IMAGE_RE = new RegExp(`^images/(${UUID})/(${UUID})\\.(jpg|png|webp)$`);
 /** The orientations a job's clips come in when it asks for several formats (the key's `-{orientation}`). */
-export const CLIP_ORIENTATIONS = ['landscape', 'portrait'] as const;
+const CLIP_ORIENTATIONS = ['landscape', 'portrait'] as const;
 export type ClipOrientation = (typeof CLIP_ORIENTATIONS)[number];
 const LTX_RE = new RegExp(`^ltx-videos/(${UUID})/(${UUID})(?:-(${CLIP_ORIENTATIONS.join('|')}))?\\.mp4$`);
 

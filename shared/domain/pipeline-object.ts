@@ -40,7 +40,7 @@ export interface OtherObject extends ObjectCreated {
   notOurs: string;
 }
 
-export function classifyObject(object: ObjectCreated): PipelineObject {
+function classifyObject(object: ObjectCreated): PipelineObject {
   const { key } = object;
   if (key.startsWith(PREFIXES.images)) {
     const upload = parseUploadImageKey(key);
