@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { UploadTicket } from '../../shared/pipeline/create-upload';
+import type { UploadTicket } from '../../shared/domain/upload-request';
 import type { JobOptionsInput } from '../../shared/domain/job-options';
 import { checkPhoto, type PhotoFile } from './check-photo';
 import { abortError, RequestError } from './client-errors';
