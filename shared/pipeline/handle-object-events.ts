@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ValidationError, describeError } from '../domain/errors';
 import type { Logger } from '../ports/logger';
 import { parsePipelineObject, type PipelineObject } from '../domain/pipeline-object';
@@ -22,9 +21,8 @@ function isSqsEvent(event: unknown): event is { Records: SqsRecord[] } {
 /**
  * Runs a pipeline step for an Object Created event however it arrives: straight from an EventBridge
  * rule (asynchronous invocation: throwing makes Lambda retry), or as an SQS batch of such events
- * (the LTX queue: Powertools' batch processor reports a failed record in `batchItemFailures`, and it
- * comes back after the visibility timeout). An event that cannot be parsed can never succeed: logged
- * and dropped.
+ * (the LTX queue: a failed record is reported in `batchItemFailures` and comes back after the
+ * visibility timeout). An event that cannot be parsed can never succeed: logged and dropped.
  */
 export async function handleObjectEvents(
   event: unknown,
@@ -32,21 +30,18 @@ export async function handleObjectEvents(
   logger: Logger,
 ): Promise<SqsBatchResponse | StepOutcome | undefined> {
   if (!isSqsEvent(event)) return runOne(event, step, logger);
-  // One record at a time: the queue's maximum concurrency is what bounds parallel LTX calls. A batch
-  // whose every record failed is answered like any other (each listed), not thrown: same redelivery.
-  return processPartialResponse(
-    event,
-    async (record: SqsRecord) => {
-      try {
-        await runOne(parseJson(record.body), step, logger);
-      } catch (err) {
-        logger.log('warn', 'record failed, will be redelivered', { messageId: record.messageId, error: describeError(err) });
-        throw err;
-      }
-    },
-    new BatchProcessor(EventType.SQS),
-    { processInParallel: false, throwOnFullBatchFailure: false },
-  );
+  const failures: { itemIdentifier: string }[] = [];
+  // One at a time: the queue's maximum concurrency is what bounds parallel LTX calls. A batch whose
+  // every record failed is answered like any other (each listed), not thrown: the same redelivery.
+  for (const record of event.Records) {
+    try {
+      await runOne(parseJson(record.body), step, logger);
+    } catch (err) {
+      logger.log('warn', 'record failed, will be redelivered', { messageId: record.messageId, error: describeError(err) });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
 }
 
 async function runOne(raw: unknown, step: (object: PipelineObject) => Promise<StepOutcome>, logger: Logger): Promise<StepOutcome | undefined> {
