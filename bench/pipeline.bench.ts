@@ -22,7 +22,7 @@ import { durationInFramesFor } from '../shared/domain/video-template-timeline';
 import { chromeModeFor, resolveBrowserExecutable } from '../remotion/browser-executable';
 import { openBrowser, renderMedia, selectComposition } from '@remotion/renderer';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
-import { createSupabaseClient } from '../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 import { silentLogger } from '../shared/adapters/silent-logger';
 import { type Renderer } from '../shared/ports/renderer';
 import { COMPOSITION_ID } from '../shared/domain/video-template';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createSupabaseClient } from '../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 import { loadLocalStackSettings } from './local-stack-settings';
 import type { GeneratedVideo } from '../shared/domain/video-job';
 import { submitPhoto } from '../web/client/submit-photo';

@@ -1,8 +1,9 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { JobStateError, UpstreamError } from '../domain/errors';
-import { canTransition, type JobStatus } from '../domain/job-status';
-import type { JobStore } from '../ports/job-store';
-import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../domain/video-job';
+import { UpstreamError } from '../../domain/errors';
+import { assertTransitions, type JobStatus } from '../../domain/job-status';
+import type { JobStore } from '../../ports/job-store';
+import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../../domain/video-job';
+import type { PipelineSupabaseClient } from './create-supabase-client';
+import { generatedVideoFromRow, videoJobFromRow } from './row-mapping';
 
 interface PostgrestLikeError {
   message: string;
@@ -20,15 +21,16 @@ function dbFailure(action: string, error: PostgrestLikeError, status: number): U
   return new UpstreamError('supabase', `database ${action} failed: ${error.message}`, { status: status || undefined, retryable, code: error.code, cause: error });
 }
 
+/** The job store on Supabase (PostgREST), typed by the generated `Database`; rows are checked on the way out. */
 export class SupabaseJobStore implements JobStore {
-  constructor(private readonly client: SupabaseClient) {}
+  constructor(private readonly client: PipelineSupabaseClient) {}
 
   async createIfAbsent(job: NewJob): Promise<VideoJob> {
     // One round trip when the row is new: PostgREST returns only the rows it inserted.
     const { data, error, status } = await this.client.from('video_jobs').upsert(job, { onConflict: 'id', ignoreDuplicates: true }).select('*');
     if (error) throw dbFailure('insert of video_jobs', error, status);
-    const inserted = ((data as VideoJob[] | null) ?? [])[0];
-    if (inserted) return inserted;
+    const inserted = data[0];
+    if (inserted) return videoJobFromRow(inserted);
     const stored = await this.get(job.id);
     if (!stored) throw new UpstreamError('supabase', `job ${job.id} vanished right after insert`, { retryable: true });
     return stored;
@@ -37,19 +39,17 @@ export class SupabaseJobStore implements JobStore {
   async get(id: string): Promise<VideoJob | null> {
     const { data, error, status } = await this.client.from('video_jobs').select('*').eq('id', id).maybeSingle();
     if (error) throw dbFailure('read of video_jobs', error, status);
-    return (data as VideoJob | null) ?? null;
+    return data && videoJobFromRow(data);
   }
 
   async updateWhere(id: string, from: readonly JobStatus[], patch: JobPatch, attempts?: number): Promise<VideoJob | null> {
-    const to = patch.status;
-    const illegal = to === undefined ? undefined : from.find((f) => !canTransition(f, to));
-    // A move the state machine (shared/domain/job-status.ts) does not allow is a bug in the caller, not a race.
-    if (illegal !== undefined) throw new JobStateError(`a job may not move from ${illegal} to ${to}`, { jobId: id, from: illegal, to });
+    assertTransitions(id, from, patch.status);
     let query = this.client.from('video_jobs').update(patch).eq('id', id).in('status', [...from]);
     if (attempts !== undefined) query = query.eq('attempts', attempts);
     const { data, error, status } = await query.select('*');
     if (error) throw dbFailure('update of video_jobs', error, status);
-    return ((data as VideoJob[] | null) ?? [])[0] ?? null;
+    const updated = data[0];
+    return updated ? videoJobFromRow(updated) : null;
   }
 
   async countCreatedSince(userId: string, since: Date): Promise<number> {
@@ -72,20 +72,20 @@ export class SupabaseJobStore implements JobStore {
       .order('id', { ascending: true })
       .limit(limit);
     if (error) throw dbFailure('scan of video_jobs', error, status);
-    return ((data as Array<{ id: string }> | null) ?? []).map((r) => r.id);
+    return data.map((r) => r.id);
   }
 
   async deletePending(id: string): Promise<boolean> {
     const { data, error, status } = await this.client.from('video_jobs').delete().eq('id', id).eq('status', 'pending_upload').select('id');
     if (error) throw dbFailure('delete of video_jobs', error, status);
-    return ((data as unknown[] | null) ?? []).length > 0;
+    return data.length > 0;
   }
 
   async insertGeneratedVideo(row: GeneratedVideo): Promise<GeneratedVideo> {
     const { data, error, status } = await this.client.from('generated_videos').upsert(row, { onConflict: 'id', ignoreDuplicates: true }).select('*');
     if (error) throw dbFailure('insert of generated_videos', error, status);
-    const inserted = ((data as GeneratedVideo[] | null) ?? [])[0];
-    if (inserted) return inserted;
+    const inserted = data[0];
+    if (inserted) return generatedVideoFromRow(inserted);
     const stored = await this.getGeneratedVideo(row.id);
     if (!stored) throw new UpstreamError('supabase', `generated_videos row ${row.id} vanished right after insert`, { retryable: true });
     return stored;
@@ -94,7 +94,7 @@ export class SupabaseJobStore implements JobStore {
   async getGeneratedVideo(id: string): Promise<GeneratedVideo | null> {
     const { data, error, status } = await this.client.from('generated_videos').select('*').eq('id', id).maybeSingle();
     if (error) throw dbFailure('read of generated_videos', error, status);
-    return (data as GeneratedVideo | null) ?? null;
+    return data && generatedVideoFromRow(data);
   }
 
   async listStale(statuses: readonly JobStatus[], before: Date, limit: number): Promise<VideoJob[]> {
@@ -106,7 +106,7 @@ export class SupabaseJobStore implements JobStore {
       .order('updated_at', { ascending: true })
       .limit(limit);
     if (error) throw dbFailure('scan of video_jobs', error, status);
-    return (data as VideoJob[] | null) ?? [];
+    return data.map(videoJobFromRow);
   }
 
   async listByStatus(statuses: readonly JobStatus[], limit: number): Promise<VideoJob[]> {
@@ -117,6 +117,6 @@ export class SupabaseJobStore implements JobStore {
       .order('updated_at', { ascending: true })
       .limit(limit);
     if (error) throw dbFailure('scan of video_jobs', error, status);
-    return (data as VideoJob[] | null) ?? [];
+    return data.map(videoJobFromRow);
   }
 }
