@@ -2,6 +2,7 @@ import { Fn, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/domain/job-options';
 import { LTX_DEFAULT_CONCURRENCY } from '../shared/domain/ltx/ltx-limits';
+import { REMOTION_FUNCTION_NAME_PREFIX, REMOTION_VERSION } from './remotion-version';
 
 /**
  * Everything that differs between installations, as Terraform variables: the synthesized JSON stays a
@@ -118,9 +119,11 @@ export function defineInputs(scope: Construct): StackInputs {
     LTX_DEFAULT_CONCURRENCY,
     { condition: 'var.ltx_concurrency >= 2 && var.ltx_concurrency <= 1000 && floor(var.ltx_concurrency) == var.ltx_concurrency', errorMessage: 'ltx_concurrency must be a whole number from 2 to 1000 (the limits of an SQS event source\'s maximum concurrency).' },
   );
-  const remotionFunctionName = str('remotion_function_name', 'Name of the Remotion Lambda function (printed by `npm run deploy:remotion`). Its Remotion version must equal the installed @remotion/lambda version.', DEFAULT_REMOTION_FUNCTION_NAME, {
-    condition: 'can(regex("^[A-Za-z0-9_-]{1,64}$", var.remotion_function_name))',
-    errorMessage: 'remotion_function_name must be 1-64 letters, digits, hyphens or underscores.',
+  // Remotion names its functions after the version that deployed them; a client of another version is
+  // refused at render time, so a wrong version fails the plan here instead of the first video.
+  const remotionFunctionName = str('remotion_function_name', `Name of the Remotion Lambda function (printed by \`npm run deploy:remotion\`). It must be a function of the installed @remotion/lambda version, ${REMOTION_VERSION}: its name starts with ${REMOTION_FUNCTION_NAME_PREFIX}.`, DEFAULT_REMOTION_FUNCTION_NAME, {
+    condition: `can(regex("^[A-Za-z0-9_-]{1,64}$", var.remotion_function_name)) && startswith(var.remotion_function_name, "${REMOTION_FUNCTION_NAME_PREFIX}")`,
+    errorMessage: `remotion_function_name must name a Remotion function of version ${REMOTION_VERSION} (the installed @remotion/lambda), i.e. start with "${REMOTION_FUNCTION_NAME_PREFIX}". Run \`npm run deploy:remotion\` and pass the name it prints.`,
   });
   const remotionServeUrl = str('remotion_serve_url', 'Serve URL of the deployed Remotion site (printed by `npm run deploy:remotion`).', DEFAULT_REMOTION_SERVE_URL, {
     condition: 'can(regex("^https://", var.remotion_serve_url))',

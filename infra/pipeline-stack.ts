@@ -1,4 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { DataAwsLambdaFunction } from '@cdktf/provider-aws/lib/data-aws-lambda-function';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -17,13 +19,19 @@ import { defineInputs } from './inputs';
 import { LtxQueues, RenderDeadLetterQueue } from './queues';
 import { SecretParameters } from './secrets';
 import { ApiUrl } from './api-url';
+import { applyStateBackend, type StateBackendSettings } from './state-backend';
 
-/** hashicorp/aws versions the synthesized configuration accepts (6.42 knows `invoked_via_function_url`). */
+/**
+ * hashicorp/aws versions the synthesized configuration accepts: from 6.29 the provider adds both
+ * statements a public Function URL needs (infra/api-url.ts), so the stack declares neither.
+ */
 export const PROVIDER_VERSION = '~> 6.42';
 
 export interface PipelineStackProps {
   /** Returns the directory holding the handler's bundle (`index.mjs`). Tests pass prebuilt fixtures. */
   bundle: (handler: LambdaHandlerName) => string;
+  /** Where the state lives (infra/state-backend.ts); main.ts reads it from the environment. Default: local, relative. */
+  stateBackend?: StateBackendSettings;
 }
 
 /**
@@ -33,13 +41,13 @@ export interface PipelineStackProps {
 export class PipelineStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
+    applyStateBackend(this, props.stateBackend ?? { kind: 'local', path: `../../../terraform.${id}.tfstate` });
     const inputs = defineInputs(this);
     new AwsProvider(this, 'aws', { region: inputs.region, defaultTags: [{ tags: { project: 'villa-video-pipeline', 'managed-by': 'cdktf' } }] });
     this.addOverride('terraform.required_providers.aws.version', PROVIDER_VERSION);
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition').partition;
     const env = { partition, region: inputs.region, accountId: account.accountId };
-    const lambdaArn = (name: string) => `arn:${partition}:lambda:${inputs.region}:${account.accountId}:function:${name}`;
     const functionName = (handler: LambdaHandlerName) => `${inputs.namePrefix}-${handler}`;
 
     const media = new PipelineBucket(this, 'media', {
@@ -52,7 +60,12 @@ export class PipelineStack extends TerraformStack {
     const cdn = new MediaCdn(this, 'cdn', { namePrefix: inputs.namePrefix, bucket, priceClass: inputs.cdnPriceClass });
     const ltxQueues = new LtxQueues(this, 'ltx-queues', { namePrefix: inputs.namePrefix, functionTimeoutSeconds: FUNCTION_SPECS.ltx.timeout });
     const renderDlq = new RenderDeadLetterQueue(this, 'render-dlq', { namePrefix: inputs.namePrefix });
-    const secrets = new SecretParameters(this, 'secrets', env);
+    const secrets = new SecretParameters(env);
+    // Remotion's role and function are made outside this stack (npm run deploy:remotion). Read at plan
+    // time, so a missing one fails the plan with "couldn't find resource" naming it, before anything is
+    // created, instead of a half-applied stack and "Invalid principal" from the bucket policy.
+    const remotionRole = new DataAwsIamRole(this, 'remotion-role', { name: inputs.remotionRoleName });
+    const remotionFunction = new DataAwsLambdaFunction(this, 'remotion-function', { functionName: inputs.remotionFunctionName });
 
     // Plain (non-secret) configuration, read by shared/config.ts. Secrets are passed as SSM parameter
     // NAMES (`*_PARAM`), per function, only where that function reads them.
@@ -128,7 +141,7 @@ export class PipelineStack extends TerraformStack {
       objects('ReadBaseClips', ['s3:GetObject'], [LTX_VIDEOS_PREFIX]),
       objects('CheckDeliverables', ['s3:GetObject'], CDN_PREFIXES),
       listBucket,
-      { sid: 'InvokeRemotion', effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [lambdaArn(inputs.remotionFunctionName)] },
+      { sid: 'InvokeRemotion', effect: 'Allow', actions: ['lambda:InvokeFunction'], resources: [remotionFunction.arn] },
       { sid: 'DeadLetterOnFailure', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [renderDlq.queue.arn] },
       publish,
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam]),
@@ -163,7 +176,7 @@ export class PipelineStack extends TerraformStack {
       {
         sid: 'RemotionWritesDeliverables',
         effect: 'Allow',
-        principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${account.accountId}:role/${inputs.remotionRoleName}`] }],
+        principals: [{ type: 'AWS', identifiers: [remotionRole.arn] }],
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: CDN_PREFIXES.map((p) => objectsUnder(bucket.arn, p)),
       },

@@ -58,7 +58,7 @@ describe('least privilege', () => {
     const invoke = functionStatements(json, 'render').filter((s) => s.actions.includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
     expect(invoke[0]!.resources).toHaveLength(1);
-    expect(invoke[0]!.resources![0]).toMatch(/:function:\$\{var\.remotion_function_name\}$/);
+    expect(invoke[0]!.resources![0]).toBe('${data.aws_lambda_function.remotion-function.arn}');
     expect(lambda(json, 'render')[1].environment.variables).toMatchObject({ REMOTION_FUNCTION_NAME: '${var.remotion_function_name}', REMOTION_SERVE_URL: '${var.remotion_serve_url}', REMOTION_REGION: '${var.region}' });
   });
 
@@ -80,8 +80,13 @@ describe('least privilege', () => {
     expect(ssmParameters('sweep')).toEqual(['${var.supabase_service_role_key_param}']);
     for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       const decrypt = functionStatements(json, handler).find((s) => s.actions.includes('kms:Decrypt'))!;
-      expect(decrypt.resources).toEqual([`\${data.aws_kms_alias.${Object.keys(json.data.aws_kms_alias)[0]}.target_key_arn}`]);
-      expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.${var.region}.amazonaws.com'] }]);
+      const params = functionStatements(json, handler).find((s) => s.actions.includes('ssm:GetParameter'))!.resources;
+      expect(decrypt.resources).toEqual([`arn:\${data.aws_partition.partition.partition}:kms:\${var.region}:\${data.aws_caller_identity.account.account_id}:key/*`]);
+      // Only through SSM, and only for the function's own parameters (SSM's encryption context).
+      expect(decrypt.condition).toEqual([
+        { test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.${var.region}.amazonaws.com'] },
+        { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: params },
+      ]);
     }
   });
 
