@@ -19,6 +19,20 @@ export const DEFAULT_REMOTION_FUNCTION_NAME = 'remotion-render-4-0-527-mem3008mb
 export const DEFAULT_REMOTION_SERVE_URL =
   'https://remotionlambda-useast1-1w04idkkha.s3.us-east-1.amazonaws.com/sites/myhost-bizmate-video/index.html';
 
+/**
+ * Defaults of the inputs that name things made outside the stack (secrets, Remotion): the stack's
+ * variables and `npm run deploy:check` (which reads the same TF_VAR_* overrides) share them.
+ */
+export const OUTSIDE_DEFAULTS = {
+  region: 'us-east-1',
+  supabaseServiceRoleKeyParam: '/villa-video/supabase-service-role-key',
+  supabaseJwtSecretParam: '/villa-video/supabase-jwt-secret',
+  ltxApiKeyParam: '/villa-video/ltx-api-key',
+  remotionRoleName: 'remotion-lambda-role',
+  remotionFunctionName: DEFAULT_REMOTION_FUNCTION_NAME,
+  remotionServeUrl: DEFAULT_REMOTION_SERVE_URL,
+} as const;
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -62,12 +76,18 @@ function expression(v: Validation): Validation {
 
 const SSM_NAME = 'can(regex("^/[A-Za-z0-9_./-]+$", var.NAME))';
 
-function ssmParamVariable(scope: Construct, id: string, description: string, fallback: string): TerraformVariable {
+function ssmParamVariable(scope: Construct, id: string, description: string, fallback: string, options: { optional?: boolean } = {}): TerraformVariable {
+  const named = SSM_NAME.replace('NAME', id);
   return new TerraformVariable(scope, id, {
     type: 'string',
     default: fallback,
-    description: `${description} The NAME of an SSM SecureString parameter the operator creates (aws ssm put-parameter); the function reads its value at cold start. Never the value itself.`,
-    validation: [expression({ condition: SSM_NAME.replace('NAME', id), errorMessage: `${id} must be an SSM parameter name starting with "/".` })],
+    description: `${description} The NAME of an SSM SecureString parameter the operator creates (aws ssm put-parameter); the function reads its value at cold start. Never the value itself.${options.optional ? ' Empty ("") for none.' : ''}`,
+    validation: [
+      expression({
+        condition: options.optional ? `var.${id} == "" || ${named}` : named,
+        errorMessage: `${id} must be an SSM parameter name starting with "/"${options.optional ? ', or ""' : ''}.`,
+      }),
+    ],
   });
 }
 
@@ -77,7 +97,7 @@ export function defineInputs(scope: Construct): StackInputs {
   const num = (id: string, description: string, fallback: number, validation?: Validation) =>
     new TerraformVariable(scope, id, { type: 'number', description, default: fallback, ...(validation ? { validation: [expression(validation)] } : {}) });
 
-  const region = str('region', 'AWS region of the whole stack. Remotion Lambda must run in the same region as the bucket it writes to.', 'us-east-1');
+  const region = str('region', 'AWS region of the whole stack. Remotion Lambda must run in the same region as the bucket it writes to.', OUTSIDE_DEFAULTS.region);
   const namePrefix = str('name_prefix', 'Prefix of every resource name (functions, queues, bus, roles).', 'villa-video', {
     condition: 'can(regex("^[a-z][a-z0-9-]{1,23}$", var.name_prefix))',
     errorMessage: 'name_prefix must be 2-24 characters: lower-case letters, digits and hyphens, starting with a letter.',
@@ -97,9 +117,15 @@ export function defineInputs(scope: Construct): StackInputs {
     condition: 'can(regex("^https://", var.supabase_url))',
     errorMessage: 'supabase_url must start with https://.',
   });
-  const serviceRole = ssmParamVariable(scope, 'supabase_service_role_key_param', 'Supabase service-role key (the handlers write jobs and videos with it).', '/villa-video/supabase-service-role-key');
-  const jwtSecret = ssmParamVariable(scope, 'supabase_jwt_secret_param', "Supabase JWT secret (HS256), for projects whose user tokens are not signed with the project's JWKS keys.", '/villa-video/supabase-jwt-secret');
-  const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', '/villa-video/ltx-api-key');
+  const serviceRole = ssmParamVariable(scope, 'supabase_service_role_key_param', 'Supabase service-role key (the handlers write jobs and videos with it).', OUTSIDE_DEFAULTS.supabaseServiceRoleKeyParam);
+  const jwtSecret = ssmParamVariable(
+    scope,
+    'supabase_jwt_secret_param',
+    "Supabase legacy JWT secret (HS256), for projects whose user tokens are not signed with the project's asymmetric (JWKS) keys. A project on asymmetric keys needs none: set \"\" and the API verifies tokens with the project's JWKS only.",
+    OUTSIDE_DEFAULTS.supabaseJwtSecretParam,
+    { optional: true },
+  );
+  const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', OUTSIDE_DEFAULTS.ltxApiKeyParam);
   const ltxApiUrl = str('ltx_api_url', 'LTX-2 API base URL.', 'https://api.ltx.video');
   const ltxModel = str('ltx_model', `Default LTX-2 model when an upload names none: ${LTX_MODELS.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.model, {
     condition: `contains(${JSON.stringify(LTX_MODELS)}, var.ltx_model)`,
@@ -129,7 +155,7 @@ export function defineInputs(scope: Construct): StackInputs {
     condition: 'can(regex("^https://", var.remotion_serve_url))',
     errorMessage: 'remotion_serve_url must start with https://.',
   });
-  const remotionRoleName = str('remotion_role_name', 'IAM role the Remotion function runs as (Remotion\'s setup names it remotion-lambda-role). The bucket policy lets it write renders/ and thumbnails/.', 'remotion-lambda-role');
+  const remotionRoleName = str('remotion_role_name', 'IAM role the Remotion function runs as (Remotion\'s setup names it remotion-lambda-role). The bucket policy lets it write renders/ and thumbnails/.', OUTSIDE_DEFAULTS.remotionRoleName);
   const ltxVideosExpirationDays = num('ltx_videos_expiration_days', 'Days after which the intermediate ltx-videos/ clips are deleted.', 7, {
     condition: 'var.ltx_videos_expiration_days >= 1',
     errorMessage: 'ltx_videos_expiration_days must be at least 1.',
