@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
@@ -20,6 +21,8 @@ import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
+import { LocalWebhookRenderer } from './render-webhook/local-webhook-renderer';
+import { REMOTION_WEBHOOK_PATH } from '../shared/domain/remotion-webhook';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../shared/ports/object-store';
 import type { Renderer } from '../shared/ports/renderer';
@@ -147,6 +150,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     });
     stops.push(() => web.stop());
     env.PUBLIC_MEDIA_BASE_URL = `${web.url}/media/`;
+    // Renders report to the API's webhook route as Remotion Lambda does, signed with a secret of this run.
+    env.REMOTION_WEBHOOK_URL = `${web.url}${REMOTION_WEBHOOK_PATH}`;
+    env.REMOTION_WEBHOOK_SECRET = randomBytes(32).toString('hex');
     const config: PipelineConfig = loadConfig(env);
     const clients = await createPipelineClients(config, logger);
     late.s3 = clients.s3;
@@ -162,6 +168,13 @@ export async function startLocalStack(options: LocalStackOptions) {
       stops.push(() => local.close());
       renderer = local;
     }
+    const webhookRenderer = new LocalWebhookRenderer({
+      renderer,
+      webhookUrl: () => config.renderWebhook.url!,
+      secret: env.REMOTION_WEBHOOK_SECRET,
+      log: (level, message, context) => logger.log(level, message, { part: 'remotion', ...context }),
+    });
+    stops.push(async () => webhookRenderer.close());
 
     // The Lambda handler of the web API, as its Function URL invokes it in AWS.
     late.api = createApiHandler(
@@ -172,6 +185,9 @@ export async function startLocalStack(options: LocalStackOptions) {
         config,
         logger: logger.child({ fn: 'api' }),
         verifyAccessToken: await createTokenVerifier(config),
+        renders: clients.renders,
+        reporter: clients.reporter,
+        webhookSecrets: [env.REMOTION_WEBHOOK_SECRET],
       }),
     );
     const ltxHandler = createLtxHandler({
@@ -187,14 +203,15 @@ export async function startLocalStack(options: LocalStackOptions) {
       jobs: clients.jobs,
       reporter: clients.reporter,
       logger: logger.child({ fn: 'render' }),
-      renderer,
+      renders: clients.renders,
+      starter: webhookRenderer,
       config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
     const backoffMs = options.retryBackoffMs ?? [2000, 4000];
     // The same rule list as the AWS stack (shared/domain/event-patterns.ts); only the targets are local.
     const targets: Record<PipelineTarget, BusTarget> = {
       ltx: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
-      // Renders use every core; two at once would only slow both down.
+      // Starting a render is quick; the local renderer runs them one at a time (each uses every core).
       render: { name: 'render', invoke: renderHandler, maxConcurrency: 1, backoffMs },
     };
     for (const rule of RULES) bus.addRule({ name: rule.name, pattern: rule.pattern(bucket), target: targets[rule.target] });
