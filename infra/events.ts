@@ -2,7 +2,6 @@ import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
-import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -13,11 +12,6 @@ import { policyDocument } from './iam';
 
 /** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
 export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
-/**
- * Lambda retries a failed asynchronous render invocation once more (the handler is idempotent and
- * records retryable failures itself); after that the event goes to the render DLQ.
- */
-export const RENDER_ASYNC_RETRIES = 1;
 export const SWEEP_SCHEDULE = 'rate(5 minutes)';
 
 function ruleFor(target: PipelineTarget): PipelineRule {
@@ -57,22 +51,26 @@ export interface PipelineEventsProps {
   bucketName: string;
   ltxQueue: SqsQueue;
   ltxDeadLetterQueue: SqsQueue;
+  renderQueue: SqsQueue;
   renderDeadLetterQueue: SqsQueue;
   ltxFunction: LambdaFunction;
   renderFunction: LambdaFunction;
   sweepFunction: LambdaFunction;
   ltxConcurrency: number;
+  renderStartConcurrency: number;
 }
 
 /**
- * The wiring: images/ -> SQS -> LTX (bounded concurrency), ltx-videos/ -> render (retries + DLQ),
- * a 5-minute schedule -> sweep.
+ * The wiring: images/ -> SQS -> LTX (bounded concurrency), ltx-videos/ -> SQS -> render start
+ * (bounded; the renders in flight are bounded by the render step's own limit), a 5-minute schedule
+ * -> sweep.
  */
 export class PipelineEvents extends Construct {
   readonly imagesRule: CloudwatchEventRule;
   readonly ltxVideosRule: CloudwatchEventRule;
   readonly sweepRule: CloudwatchEventRule;
   readonly ltxEventSource: LambdaEventSourceMapping;
+  readonly renderEventSource: LambdaEventSourceMapping;
 
   constructor(scope: Construct, id: string, props: PipelineEventsProps) {
     super(scope, id);
@@ -99,30 +97,24 @@ export class PipelineEvents extends Construct {
       scalingConfig: { maximumConcurrency: props.ltxConcurrency },
     });
 
-    // ltx-videos/ -> render function, invoked asynchronously by EventBridge.
+    // ltx-videos/ -> queue -> render function. A queue rather than an asynchronous invocation: a clip
+    // whose render waits for a slot comes back after the visibility timeout, many times if need be.
     this.ltxVideosRule = objectCreatedRule(this, 'ltx-videos-rule', props.namePrefix, props.bucketName, 'render');
+    allowRuleToSend(this, 'render-queue-policy', props.renderQueue, this.ltxVideosRule.arn);
     allowRuleToSend(this, 'render-dlq-policy', props.renderDeadLetterQueue, this.ltxVideosRule.arn);
     new CloudwatchEventTarget(this, 'ltx-videos-target', {
       rule: this.ltxVideosRule.name,
-      targetId: 'render-function',
-      arn: props.renderFunction.arn,
-      // Delivery failures (throttling, service errors) are retried by EventBridge, then dead-lettered.
+      targetId: 'render-queue',
+      arn: props.renderQueue.arn,
       retryPolicy: TARGET_RETRY,
       deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
     });
-    new LambdaPermission(this, 'render-invoke', {
-      statementId: 'AllowLtxVideosRule',
-      action: 'lambda:InvokeFunction',
-      functionName: props.renderFunction.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: this.ltxVideosRule.arn,
-    });
-    // Failures of the function itself are Lambda's asynchronous retries, then its on-failure destination.
-    new LambdaFunctionEventInvokeConfig(this, 'render-async', {
-      functionName: props.renderFunction.functionName,
-      maximumRetryAttempts: RENDER_ASYNC_RETRIES,
-      maximumEventAgeInSeconds: TARGET_RETRY.maximumEventAgeInSeconds,
-      destinationConfig: { onFailure: { destination: props.renderDeadLetterQueue.arn } },
+    this.renderEventSource = new LambdaEventSourceMapping(this, 'render-source', {
+      eventSourceArn: props.renderQueue.arn,
+      functionName: props.renderFunction.arn,
+      batchSize: 1,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.renderStartConcurrency },
     });
 
     // The sweep: fails jobs that stopped moving (a lost event, a crashed function).

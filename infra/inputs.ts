@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/domain/job-options';
 import { LTX_DEFAULT_CONCURRENCY } from '../shared/domain/ltx/ltx-limits';
 import { REMOTION_FUNCTION_NAME_PREFIX, REMOTION_VERSION } from './remotion-version';
+import { renderConcurrencyLimit } from '../shared/domain/render-capacity';
 
 /**
  * Everything that differs between installations, as Terraform variables: the synthesized JSON stays a
@@ -28,6 +29,7 @@ export const OUTSIDE_DEFAULTS = {
   supabaseServiceRoleKeyParam: '/villa-video/supabase-service-role-key',
   supabaseJwtSecretParam: '/villa-video/supabase-jwt-secret',
   ltxApiKeyParam: '/villa-video/ltx-api-key',
+  remotionWebhookSecretParam: '/villa-video/remotion-webhook-secret',
   remotionRoleName: 'remotion-lambda-role',
   remotionFunctionName: DEFAULT_REMOTION_FUNCTION_NAME,
   remotionServeUrl: DEFAULT_REMOTION_SERVE_URL,
@@ -62,6 +64,16 @@ export interface StackInputs {
   stuckJobMinutes: number;
   alarmActionArns: string[];
   cdnPriceClass: string;
+  alarmEmail: string;
+  queueAgeAlarmMinutes: number;
+  tracingEnabled: boolean;
+  imagesExpirationDays: number;
+  rendersTieringDays: number;
+  remotionWebhookSecretParam: string;
+  remotionLicenseKeyParam: string;
+  remotionDeleteAfter: string;
+  maxConcurrentRenders: number;
+  renderStartConcurrency: number;
 }
 
 interface Validation {
@@ -177,11 +189,43 @@ export function defineInputs(scope: Construct): StackInputs {
   const alarmActionArns = new TerraformVariable(scope, 'alarm_action_arns', {
     type: 'list(string)',
     default: [],
-    description: 'ARNs notified when an alarm fires (e.g. an SNS topic with your e-mail subscribed). Empty: the alarms only show in the console.',
+    description: 'ARNs notified when an alarm fires, besides the stack\'s own alarm topic (which alarm_email subscribes to).',
   });
   const cdnPriceClass = str('cdn_price_class', 'CloudFront price class: PriceClass_100 (North America, Europe), PriceClass_200, PriceClass_All.', 'PriceClass_100', {
     condition: 'contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.cdn_price_class)',
     errorMessage: 'cdn_price_class must be PriceClass_100, PriceClass_200 or PriceClass_All.',
+  });
+
+  const alarmEmail = str('alarm_email', 'E-mail address subscribed to the alarm topic (it must confirm the subscription AWS mails). "" for none: the alarms then only show in the console and reach alarm_action_arns.', '', {
+    condition: 'var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+\\.[^@ ]+$", var.alarm_email))',
+    errorMessage: 'alarm_email must be an e-mail address, or "".',
+  });
+  const queueAgeAlarmMinutes = num('queue_age_alarm_minutes', 'Alarm when the oldest photo or clip has waited this long in its queue (the backlog outgrows LTX or render capacity).', 30, {
+    condition: 'var.queue_age_alarm_minutes >= 5',
+    errorMessage: 'queue_age_alarm_minutes must be at least 5.',
+  });
+  const tracingEnabled = new TerraformVariable(scope, 'tracing_enabled', { type: 'bool', default: true, description: 'X-Ray active tracing on the four functions (a few cents per 100,000 traces beyond the free tier).' });
+  const imagesExpirationDays = num('images_expiration_days', 'Days after which source photos under images/ are deleted (a replay needs the photo: keep it as long as users may replay).', 30, {
+    condition: 'var.images_expiration_days >= 1',
+    errorMessage: 'images_expiration_days must be at least 1.',
+  });
+  const rendersTieringDays = num('renders_tiering_days', 'Days after which finished videos under renders/ move to S3 Intelligent-Tiering (cheaper once nobody watches them; same URL, same latency).', 30, {
+    condition: 'var.renders_tiering_days >= 0',
+    errorMessage: 'renders_tiering_days must be >= 0.',
+  });
+  const remotionWebhookSecret = ssmParamVariable(scope, 'remotion_webhook_secret_param', 'Secret that signs Remotion\'s render webhooks (random, at least 16 characters; e.g. openssl rand -hex 32). Read by the render function (to give Remotion) and the API (to verify).', OUTSIDE_DEFAULTS.remotionWebhookSecretParam);
+  const remotionLicenseKey = ssmParamVariable(scope, 'remotion_license_key_param', 'Remotion company licence key (remotion.pro), passed to every render. Companies of more than 3 people need a licence.', '', { optional: true });
+  const remotionDeleteAfter = str('remotion_delete_after', "Remotion's own render files (progress, chunks) in its bucket expire after this: 1-day, 3-days, 7-days or 30-days (needs the lifecycle rules of `npx remotion lambda buckets lifecycle`); \"\" keeps them.", '1-day', {
+    condition: 'contains(["", "1-day", "3-days", "7-days", "30-days"], var.remotion_delete_after)',
+    errorMessage: 'remotion_delete_after must be 1-day, 3-days, 7-days, 30-days or "".',
+  });
+  const maxConcurrentRenders = num('max_concurrent_renders', `Remotion renders in flight at once. Each fans out to up to ~30 Lambda functions from the account's concurrency (1000 by default); the default leaves 100 for everything else: ${renderConcurrencyLimit()}.`, renderConcurrencyLimit(), {
+    condition: 'var.max_concurrent_renders >= 1 && var.max_concurrent_renders <= 1000',
+    errorMessage: 'max_concurrent_renders must be from 1 to 1000.',
+  });
+  const renderStartConcurrency = num('render_start_concurrency', 'Render functions starting renders at once (each start takes seconds; SQS event sources accept 2 to 1000).', 2, {
+    condition: 'var.render_start_concurrency >= 2 && var.render_start_concurrency <= 1000',
+    errorMessage: 'render_start_concurrency must be from 2 to 1000.',
   });
 
   return {
@@ -209,5 +253,15 @@ export function defineInputs(scope: Construct): StackInputs {
     stuckJobMinutes: stuckJobMinutes.numberValue,
     alarmActionArns: alarmActionArns.listValue,
     cdnPriceClass: cdnPriceClass.stringValue,
+    alarmEmail: alarmEmail.stringValue,
+    queueAgeAlarmMinutes: queueAgeAlarmMinutes.numberValue,
+    tracingEnabled: tracingEnabled.booleanValue as unknown as boolean,
+    imagesExpirationDays: imagesExpirationDays.numberValue,
+    rendersTieringDays: rendersTieringDays.numberValue,
+    remotionWebhookSecretParam: remotionWebhookSecret.stringValue,
+    remotionLicenseKeyParam: remotionLicenseKey.stringValue,
+    remotionDeleteAfter: remotionDeleteAfter.stringValue,
+    maxConcurrentRenders: maxConcurrentRenders.numberValue,
+    renderStartConcurrency: renderStartConcurrency.numberValue,
   };
 }

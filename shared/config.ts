@@ -10,6 +10,9 @@ import { renderConcurrencyLimit } from './domain/render-capacity';
  * Secrets come either as plain values (local stack, tests) or as SSM parameter names (`*_PARAM`,
  * the deployed stack), resolved once per cold start by `resolveSecrets`.
  */
+/** The deployed stack passes an optional setting it has no value for as "" (Terraform has no "unset" in a map). */
+const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   BUCKET_NAME: z.string().min(3),
@@ -51,7 +54,7 @@ const envSchema = z.object({
   REMOTION_WEBHOOK_URL: z.url().optional(),
   REMOTION_WEBHOOK_SECRET: z.string().min(16).optional(),
   REMOTION_WEBHOOK_SECRET_PARAM: z.string().optional(),
-  REMOTION_DELETE_AFTER: z.enum(['1-day', '3-days', '7-days', '30-days']).optional(),
+  REMOTION_DELETE_AFTER: z.preprocess(emptyIsUnset, z.enum(['1-day', '3-days', '7-days', '30-days']).optional()),
   REMOTION_LICENSE_KEY: z.string().optional(),
   REMOTION_LICENSE_KEY_PARAM: z.string().optional(),
 });
