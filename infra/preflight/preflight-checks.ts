@@ -55,6 +55,8 @@ export function preflightInputsFromEnv(env: Record<string, string | undefined>, 
       { variable: 'supabase_service_role_key_param', name: v('supabase_service_role_key_param', OUTSIDE_DEFAULTS.supabaseServiceRoleKeyParam), optional: false, what: "the Supabase service_role key" },
       { variable: 'supabase_jwt_secret_param', name: v('supabase_jwt_secret_param', OUTSIDE_DEFAULTS.supabaseJwtSecretParam), optional: true, what: 'the Supabase legacy JWT secret' },
       { variable: 'ltx_api_key_param', name: v('ltx_api_key_param', OUTSIDE_DEFAULTS.ltxApiKeyParam), optional: false, what: 'the LTX API key' },
+      { variable: 'remotion_webhook_secret_param', name: v('remotion_webhook_secret_param', OUTSIDE_DEFAULTS.remotionWebhookSecretParam), optional: false, what: 'a random secret, e.g. $(openssl rand -hex 32)' },
+      { variable: 'remotion_license_key_param', name: v('remotion_license_key_param', ''), optional: true, what: 'the Remotion licence key' },
     ],
     remotionRoleName: v('remotion_role_name', OUTSIDE_DEFAULTS.remotionRoleName),
     remotionFunctionName: v('remotion_function_name', OUTSIDE_DEFAULTS.remotionFunctionName),
@@ -112,14 +114,17 @@ export async function runPreflight(reader: PreflightReader, inputs: PreflightInp
 
   for (const p of inputs.secretParams) {
     await check(`SSM parameter ${p.variable}`, async () => {
-      if (p.name === '') return { status: 'ok', detail: 'none (set to ""): the API verifies user tokens with the project\'s JWKS only' };
+      if (p.name === '') {
+        if (!p.optional) return { status: 'fail', detail: 'empty, but required', fix: `unset TF_VAR_${p.variable} (or name a parameter)` };
+        return { status: 'ok', detail: p.variable === 'supabase_jwt_secret_param' ? 'none (""): the API verifies user tokens with the project\'s JWKS only' : 'none ("")' };
+      }
       const type = await reader.parameterType(p.name);
       const put = `aws ssm put-parameter --region ${r} --type SecureString --name ${p.name} --value '<${p.what}>'`;
       if (type === null) {
         return {
           status: 'fail',
           detail: `${p.name} does not exist in ${r}`,
-          fix: p.optional ? `${put}\n  or, if the project signs user tokens with asymmetric keys: export TF_VAR_${p.variable}=""` : put,
+          fix: p.optional ? `${put}\n  or, for none: export TF_VAR_${p.variable}=""` : put,
         };
       }
       if (type !== 'SecureString') return { status: 'fail', detail: `${p.name} is a ${type}, not a SecureString: its value would be stored in clear`, fix: `aws ssm delete-parameter --region ${r} --name ${p.name} && ${put}` };

@@ -20,7 +20,7 @@ interface Account {
 
 function completeAccount(): Account {
   return {
-    parameters: { '/villa-video/supabase-service-role-key': 'SecureString', '/villa-video/supabase-jwt-secret': 'SecureString', '/villa-video/ltx-api-key': 'SecureString' },
+    parameters: { '/villa-video/supabase-service-role-key': 'SecureString', '/villa-video/supabase-jwt-secret': 'SecureString', '/villa-video/ltx-api-key': 'SecureString', '/villa-video/remotion-webhook-secret': 'SecureString' },
     roles: { 'remotion-lambda-role': ROLE_ARN },
     functions: { 'remotion-render-4-0-527-mem3008mb-disk10240mb-300sec': ROLE_ARN },
     objects: new Set([`${SITE.bucket}/${SITE.key}`]),
