@@ -153,6 +153,32 @@ describe('Phoenix protocol edges', () => {
     s.close();
   });
 
+  it('refuses a join with more postgres_changes bindings than allowed, and keeps serving everyone else', async () => {
+    const client = await h.client(await h.userToken(alice));
+    const l = await listen(client, 'bystander', [{ event: 'INSERT' }]);
+    const s = await RawSocket.open(h.url, h.anonKey, '2.0.0');
+    const bindings = Array.from({ length: 3000 }, (_, i) => ({ event: 'INSERT', schema: 'public', table: 'video_jobs', filter: `progress=eq.${i}` }));
+    s.push('realtime:greedy', 'phx_join', { config: { postgres_changes: bindings }, access_token: await h.userToken(alice) }, '1', '1');
+    // The join itself succeeds (realtime-js pairs its bindings with the echo); the subscription does not.
+    const reply = await s.reply('1');
+    expect(reply.payload.status).toBe('ok');
+    expect((reply.payload.response as { postgres_changes: unknown[] }).postgres_changes).toHaveLength(3000);
+    const system = await s.next((f) => f.event === 'system', 'system message');
+    expect(system.payload).toEqual({
+      extension: 'postgres_changes',
+      status: 'error',
+      channel: 'greedy',
+      message: 'Unable to subscribe to changes with given parameters: a channel may carry at most 100 postgres_changes bindings, received 3000',
+    });
+    const id = await insertJob(alice);
+    const change = await waitFor(() => l.changes[0], 5000, 'change for the bystander');
+    expect(change.new).toMatchObject({ id });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.frames.filter((f) => f.event === 'postgres_changes')).toEqual([]);
+    s.close();
+    await client.removeAllChannels();
+  });
+
   it('stops delivering after phx_leave', async () => {
     const client = await h.client(await h.userToken(alice));
     const l = await listen(client, 'leave', [{ event: 'INSERT' }]);
