@@ -55,18 +55,21 @@ revoke all on function realtime.capture_change() from public;
 
 -- Which of the given JWT claims may SELECT the changed row, decided by the table's own RLS
 -- policies in one call for all subscribers, as realtime.apply_rls does: the primary-key lookup is
--- prepared once, then run per claims after switching role and request.jwt.claims (the same two
--- settings walrus sets). Claims should come grouped by role so the plan is reused. Only the API
--- roles are ever switched to; any error (a policy that raises) counts as "not visible".
-create or replace function realtime.visible_to(change_id bigint, claims_list jsonb)
+-- prepared once, then run per claims after setting role and request.jwt.claims (the two settings
+-- walrus sets). roles[i] goes with claims[i] (JSON text); grouped by role, the role is switched
+-- only when it changes, so the plan is reused (switching it per claims costs several times the
+-- lookup). Only the API roles are ever switched to; an error (a policy that raises) counts as
+-- "not visible" for the claims it was raised for.
+drop function if exists realtime.visible_to(bigint, jsonb);
+create or replace function realtime.visible_to(change_id bigint, roles text[], claims text[])
 returns boolean[] language plpgsql volatile set search_path = '' as $fn$
 declare
   ch realtime.changes;
   entity regclass;
   cond text;
-  n int := jsonb_array_length(claims_list);
+  n int := coalesce(cardinality(claims), 0);
   result boolean[] := array_fill(false, array[n]);
-  c jsonb;
+  current_role_name text := '';
   ok boolean;
 begin
   select * into ch from realtime.changes where id = change_id;
@@ -86,29 +89,30 @@ begin
     deallocate realtime_local_rls;
   end if;
   execute format('prepare realtime_local_rls as select exists (select 1 from %s where %s)', entity, cond);
-  -- Fast path: one subtransaction for the whole batch (one per claims costs more than the lookup).
+  -- Fast path: one subtransaction for the whole batch.
   begin
     for i in 1..n loop
-      c := claims_list -> (i - 1);
-      continue when coalesce(c ->> 'role', '') not in ('anon', 'authenticated', 'service_role');
-      perform set_config('role', c ->> 'role', true), set_config('request.jwt.claims', c::text, true);
+      continue when roles[i] is null or roles[i] not in ('anon', 'authenticated', 'service_role');
+      if roles[i] <> current_role_name then
+        perform set_config('role', roles[i], true);
+        current_role_name := roles[i];
+      end if;
+      perform set_config('request.jwt.claims', claims[i], true);
       execute 'execute realtime_local_rls' into ok;
-      perform set_config('role', 'none', true);
       result[i] := coalesce(ok, false);
     end loop;
   exception when others then
+    -- Some policy raised: redo one by one, each failure counting as "not visible".
     result := array_fill(false, array[n]);
     for i in 1..n loop
-      c := claims_list -> (i - 1);
-      continue when coalesce(c ->> 'role', '') not in ('anon', 'authenticated', 'service_role');
+      continue when roles[i] is null or roles[i] not in ('anon', 'authenticated', 'service_role');
       begin
-        perform set_config('role', c ->> 'role', true), set_config('request.jwt.claims', c::text, true);
+        perform set_config('role', roles[i], true), set_config('request.jwt.claims', claims[i], true);
         execute 'execute realtime_local_rls' into ok;
         result[i] := coalesce(ok, false);
       exception when others then
         result[i] := false;
       end;
-      perform set_config('role', 'none', true);
     end loop;
   end;
   perform set_config('role', 'none', true);
@@ -116,7 +120,7 @@ begin
   return result;
 end
 $fn$;
-revoke all on function realtime.visible_to(bigint, jsonb) from public;
+revoke all on function realtime.visible_to(bigint, text[], text[]) from public;
 
 -- realtime.subscription_check_filters, for one table and the subscribing role: every filter
 -- names a column the role may SELECT and a value the column's type accepts; raises Supabase's

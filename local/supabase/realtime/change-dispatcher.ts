@@ -21,7 +21,8 @@ export interface ChangeSubscriber {
   readonly bindings: readonly ResolvedBinding[];
   /** Claims in force now (they change on `access_token`). */
   claims(): JwtClaims;
-  deliver(payload: { ids: number[]; data: ChangeData }): void;
+  /** Sends `{ids, data}`; `dataJson` is `data` already serialised (once for every subscriber). */
+  deliver(ids: number[], dataJson: string): void;
 }
 
 export interface ChangeData {
@@ -217,41 +218,44 @@ export class ChangeDispatcher {
     }
     if (matches.length === 0) return;
 
-    const data = new Map<string, ChangeData>();
-    const dataFor = (role: string): ChangeData => {
+    // What each role may see, serialised once for all its subscribers.
+    const data = new Map<string, string>();
+    const dataFor = (role: string): string => {
       let d = data.get(role);
-      if (!d) data.set(role, (d = this.buildData(row, info, role, record, old)));
+      if (d === undefined) data.set(role, (d = JSON.stringify(this.buildData(row, info, role, record, old))));
       return d;
     };
     if (row.type === 'DELETE') {
-      for (const m of matches) m.sub.deliver({ ids: m.ids, data: dataFor(roleOf(m.claims)) });
+      for (const m of matches) m.sub.deliver(m.ids, dataFor(roleOf(m.claims)));
       return;
     }
     const checked: Match[] = [];
     for (const m of matches) {
       const role = roleOf(m.claims);
       const selectable = info.selectable[role] ?? [];
-      if (info.primaryKey.length === 0) m.sub.deliver({ ids: m.ids, data: this.errorData(row, 'Error 400: Bad Request, no primary key') });
-      else if (!info.primaryKey.every((k) => selectable.includes(k))) m.sub.deliver({ ids: m.ids, data: this.errorData(row, 'Error 401: Unauthorized') });
+      if (info.primaryKey.length === 0) m.sub.deliver(m.ids, JSON.stringify(this.errorData(row, 'Error 400: Bad Request, no primary key')));
+      else if (!info.primaryKey.every((k) => selectable.includes(k))) m.sub.deliver(m.ids, JSON.stringify(this.errorData(row, 'Error 401: Unauthorized')));
       else checked.push(m);
     }
     if (checked.length === 0) return;
     const visible = info.rlsEnabled ? await this.visibleUnderRls(row.id, checked) : () => true;
-    for (const m of checked) if (visible(m)) m.sub.deliver({ ids: m.ids, data: dataFor(roleOf(m.claims)) });
+    for (const m of checked) if (visible(m)) m.sub.deliver(m.ids, dataFor(roleOf(m.claims)));
   }
 
   /** One SQL call for all distinct claims, grouped by role so the prepared lookup's plan is reused. */
   private async visibleUnderRls(changeId: string, matches: Match[]): Promise<(m: Match) => boolean> {
     const index = new Map<string, number>();
-    const claimsList: JwtClaims[] = [];
+    const roles: string[] = [];
+    const claimsText: string[] = [];
     const keys = matches.map((m) => JSON.stringify(m.claims));
-    const order = matches.map((m, i) => ({ role: roleOf(m.claims), key: keys[i]!, claims: m.claims })).sort((a, b) => a.role.localeCompare(b.role));
+    const order = matches.map((m, i) => ({ role: roleOf(m.claims), key: keys[i]! })).sort((a, b) => a.role.localeCompare(b.role));
     for (const o of order) {
       if (index.has(o.key)) continue;
-      index.set(o.key, claimsList.length);
-      claimsList.push(o.claims);
+      index.set(o.key, claimsText.length);
+      roles.push(o.role);
+      claimsText.push(o.key);
     }
-    const { rows } = await this.db.query<{ v: unknown }>('select realtime.visible_to($1::bigint, $2::jsonb) as v', [changeId, JSON.stringify(claimsList)]);
+    const { rows } = await this.db.query<{ v: unknown }>('select realtime.visible_to($1::bigint, $2::text[], $3::text[]) as v', [changeId, roles, claimsText]);
     const allowed = parseBoolArray(rows[0]?.v);
     const verdict = new Map(matches.map((m, i) => [m, allowed[index.get(keys[i]!)!] === true]));
     return (m) => verdict.get(m) === true;

@@ -5,10 +5,10 @@
  * Supabase does ("Token has expired ..." system message, then `phx_close`).
  */
 import type { JwtClaims } from '../database';
-import type { ChangeData, ChangeSubscriber } from './change-dispatcher';
+import type { ChangeSubscriber } from './change-dispatcher';
 import type { HubMember } from './channel-hub';
 import { emptyPolicies, type Extension, type Policies } from './channel-authorization';
-import type { Vsn } from './phoenix-serializer';
+import { encodeWithJsonPayload, type Vsn } from './phoenix-serializer';
 import type { ResolvedBinding } from './resolve-bindings';
 
 /** setTimeout cannot wait longer than ~24.8 days; re-arm at most hourly instead. */
@@ -111,8 +111,10 @@ export class JoinedChannel implements ChangeSubscriber, HubMember {
     this.opts.send(this.topic, this.joinRef, ref, 'phx_reply', { status, response });
   }
 
-  deliver(payload: { ids: number[]; data: ChangeData }): void {
-    this.push('postgres_changes', payload);
+  deliver(ids: number[], dataJson: string): void {
+    if (this.closed) return;
+    const payload = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`;
+    this.opts.sendFrame(encodeWithJsonPayload({ topic: this.topic, joinRef: this.joinRef, ref: null, event: 'postgres_changes' }, payload, this.vsn));
   }
 
   system(extension: 'postgres_changes' | 'system', status: 'ok' | 'error', message: string): void {

@@ -158,6 +158,16 @@ export function encodeMessage(msg: PhoenixMessage, vsn: Vsn): string {
 }
 
 /**
+ * The same frame around a payload that is already JSON text, so a change going to many
+ * subscribers is serialised once (as Supabase's fastlane caches the encoded message).
+ */
+export function encodeWithJsonPayload(msg: Omit<PhoenixMessage, 'payload'>, payloadJson: string, vsn: Vsn): string {
+  const head = (v: unknown): string => JSON.stringify(v);
+  if (vsn === '2.0.0') return `[${head(msg.joinRef)},${head(msg.ref)},${head(msg.topic)},${head(msg.event)},${payloadJson}]`;
+  return `{"join_ref":${head(msg.joinRef)},"ref":${head(msg.ref)},"topic":${head(msg.topic)},"event":${head(msg.event)},"payload":${payloadJson}}`;
+}
+
+/**
  * Encodes a Broadcast for one serializer, as Supabase's V2Serializer and its V1 fallback do: a map
  * as an ordinary `broadcast` message; a UserBroadcast as a kind-4 binary frame on vsn 2.0.0, as a
  * JSON `{type, event, payload, meta}` on vsn 1.0.0. Returns null where Supabase delivers nothing:
