@@ -209,15 +209,17 @@ export async function installChangeCapture(db: SqlExecutor): Promise<{ catalogWa
   end $$;`);
   // An event trigger needs a superuser (PGlite's and a plain Postgres's owner are); without it the
   // catalog is re-read only when a subscription or a change names something it does not know.
-  const { rows } = await db.query<{ watched: boolean }>(`
+  await db.query(`
     do $$ begin
       if not exists (select 1 from pg_event_trigger where evtname = 'realtime_local_catalog_watch') then
         create event trigger realtime_local_catalog_watch on ddl_command_end
           execute function realtime.notify_catalog_change();
       end if;
     exception when insufficient_privilege then null;
-    end $$;
-    select exists (select 1 from pg_event_trigger where evtname = 'realtime_local_catalog_watch') as watched;`);
+    end $$;`);
+  const { rows } = await db.query<{ watched: boolean }>(
+    `select exists (select 1 from pg_event_trigger where evtname = 'realtime_local_catalog_watch') as watched`,
+  );
   return { catalogWatched: rows[0]?.watched === true };
 }
 

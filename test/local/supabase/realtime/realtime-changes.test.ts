@@ -89,13 +89,16 @@ describe('postgres_changes through real supabase-js', () => {
     // One at a time: like Supabase, RLS is checked against the live row by primary key just
     // after commit, so a row already deleted by then is not delivered for its INSERT/UPDATE.
     const id = await insertJob(alice);
-    await waitFor(() => l.changes[0], 5000, 'INSERT');
+    // Only this row's changes: a change committed by an earlier test may still be on its way
+    // (on a real Postgres the NOTIFY comes over another connection), and '*' hears it too.
+    const mine = (): typeof l.changes => l.changes.filter((c) => ((c.new as { id?: string }).id ?? (c.old as { id?: string }).id) === id);
+    await waitFor(() => mine()[0], 5000, 'INSERT');
     await h.db.query('update public.video_jobs set status = $2 where id = $1', [id, 'completed']);
-    await waitFor(() => l.changes[1], 5000, 'UPDATE');
+    await waitFor(() => mine()[1], 5000, 'UPDATE');
     await h.db.query('delete from public.video_jobs where id = $1', [id]);
-    await waitFor(() => l.changes[2], 5000, 'DELETE');
-    expect(l.changes.map((c) => c.eventType)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
-    const del = l.changes[2]!;
+    await waitFor(() => mine()[2], 5000, 'DELETE');
+    expect(mine().map((c) => c.eventType)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
+    const del = mine()[2]!;
     expect(del.new).toEqual({});
     expect(del.old).toEqual({ id });
     await client.removeAllChannels();

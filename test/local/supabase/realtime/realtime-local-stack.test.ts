@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSupabaseLocal, type SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
-import { listen, waitFor } from './realtime-harness';
+import { TEST_DATABASE_URL, listen, waitFor } from './realtime-harness';
 
 function clientFor(local: { url: string; anonKey: string }, accessToken?: string): SupabaseClient {
   return createClient(local.url, local.anonKey, {
@@ -31,7 +31,7 @@ describe('Realtime on the local Supabase stack', () => {
   let service: SupabaseClient;
 
   beforeAll(async () => {
-    local = await startSupabaseLocal({ port: 0, dataDir: null });
+    local = await startSupabaseLocal({ port: 0, dataDir: null, databaseUrl: TEST_DATABASE_URL });
     service = clientFor(local, local.serviceRoleKey);
   });
   afterAll(async () => {
