@@ -4,10 +4,11 @@
  * database, Broadcast between sockets and from the database (realtime.messages), private channels
  * authorised by RLS, Presence, and Supabase's limits.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Database, JwtClaims } from '../database';
+import { createBroadcastApi } from './broadcast-api';
 import { installBroadcastSchema } from './broadcast-schema';
 import { BroadcastRelay } from './broadcast-relay';
 import { installChangeCapture } from './change-capture';
@@ -39,7 +40,13 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, message: 
   );
 }
 
-export async function attachRealtime(opts: AttachRealtimeOptions): Promise<{ close(): Promise<void> }> {
+export interface AttachedRealtime {
+  /** Serves `/realtime/v1/api/*` (the HTTP Broadcast API); `path` is what follows `/realtime/v1/api`. */
+  handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function attachRealtime(opts: AttachRealtimeOptions): Promise<AttachedRealtime> {
   const log = opts.log ?? (() => undefined);
   const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...opts.limits };
   const { catalogWatched } = await installChangeCapture(opts.db);
@@ -100,6 +107,7 @@ export async function attachRealtime(opts: AttachRealtimeOptions): Promise<{ clo
   log(`realtime: listening on ${REALTIME_PATH}`);
 
   return {
+    handleApi: createBroadcastApi({ db: opts.db, hub, limits, verifyJwt: opts.verifyJwt, log }),
     async close() {
       opts.server.off('upgrade', onUpgrade);
       for (const c of wss.clients) c.terminate();

@@ -74,6 +74,6 @@ export class BroadcastRelay {
     }
     if (message.body.length > this.maxPayloadBytes) return this.fail(`message ${id}: payload_size_exceeded`);
     if (this.hub.eventsOverLimit()) return this.fail(`message ${id}: too_many_messages_per_second`);
-    this.hub.broadcastFromDatabase(`realtime:${row.topic}`, row.private, message);
+    this.hub.broadcastToTopic(`realtime:${row.topic}`, row.private, message);
   }
 }

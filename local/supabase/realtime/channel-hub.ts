@@ -88,8 +88,8 @@ export class ChannelHub {
     this.fanOut(scopeOf(from), message, from);
   }
 
-  /** A message inserted into realtime.messages, for the public or the private topic of that name. */
-  broadcastFromDatabase(topic: string, isPrivate: boolean, message: BroadcastPush): void {
+  /** A message from the server side (realtime.messages, the broadcast API) for the public or the private topic of that name. */
+  broadcastToTopic(topic: string, isPrivate: boolean, message: BroadcastPush): void {
     this.events.add(1);
     this.fanOut(scopeOf({ topic, isPrivate }), message, null);
   }

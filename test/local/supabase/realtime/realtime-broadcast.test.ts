@@ -198,3 +198,22 @@ describe('Private channels and Broadcast from the database', () => {
     expect(heardChat).toHaveLength(1);
   });
 });
+
+describe('Broadcast over HTTP', () => {
+  it('relays httpSend() and a send() made before joining, and refuses a private topic the token may not write', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    const room = b.client.channel('http-room');
+    const heard = collect(room, 'ping');
+    expect(await subscribe(room)).toEqual({ status: 'SUBSCRIBED' });
+    const sender = a.client.channel('http-room');
+    await expect(sender.httpSend('ping', { n: 1 })).resolves.toEqual({ success: true });
+    // Not joined: realtime-js falls back to POST /realtime/v1/api/broadcast (and warns about it).
+    expect(await sender.send({ type: 'broadcast', event: 'ping', payload: { n: 2 } })).toBe('ok');
+    await waitFor(() => (heard.length >= 2 ? true : undefined), 5000, 'both HTTP broadcasts');
+    expect(heard.map((m) => m.payload.n)).toEqual([1, 2]);
+
+    await expect(b.client.channel(`room:${a.userId}`, { config: { private: true } }).httpSend('x', { n: 3 })).rejects.toThrow('Unauthorized');
+    await expect(a.client.channel(`room:${a.userId}`, { config: { private: true } }).httpSend('x', { n: 4 })).resolves.toEqual({ success: true });
+  });
+});
