@@ -29,6 +29,8 @@ export interface JoinRequest {
   isPrivate: boolean;
   /** `config.broadcast.replay` as sent (private channels only); undefined when absent. */
   replay: unknown;
+  /** `config.broadcast.replication_ready`: say when changes are being captured. */
+  replicationReady: boolean;
   bindings: RawBinding[];
 }
 
@@ -108,6 +110,7 @@ export function parseJoinPayload(payload: unknown): JoinRequest {
     presenceEnabled: bool(presence.enabled, false),
     isPrivate: bool(config.private, false),
     replay: broadcast.replay,
+    replicationReady: bool(broadcast.replication_ready, false),
     bindings,
   };
 }

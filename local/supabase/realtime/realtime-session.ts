@@ -225,6 +225,8 @@ export class RealtimeSession {
       const frame = encodeBroadcast(msg.topic, m, this.vsn);
       if (frame !== null) channel.pushFrame(frame);
     }
+    // Capture triggers are in place before any socket is accepted: replication is always ready.
+    if (req.replicationReady) channel.system('system', 'ok', 'Replication connection established');
     if (req.presenceEnabled && channel.canRead('presence')) {
       if (hub.presenceOverLimit()) return this.shutdown(channel, 'Too many presence messages per second');
       hub.presenceEvents.add(1);

@@ -24,13 +24,20 @@ describe('Phoenix protocol edges', () => {
     expect((await s.reply('1')).payload).toEqual({ status: 'ok', response: {} });
 
     const binding = { event: 'INSERT', schema: 'public', table: 'video_jobs', filter: `user_id=eq.${alice}` };
-    s.push('realtime:v1', 'phx_join', { config: { postgres_changes: [binding] }, access_token: await h.userToken(alice) }, '2', '2');
+    s.push('realtime:v1', 'phx_join', { config: { postgres_changes: [binding], broadcast: { replication_ready: 'true' } }, access_token: await h.userToken(alice) }, '2', '2');
     const reply = await s.reply('2');
     expect(reply).toMatchObject({ topic: 'realtime:v1', join_ref: '2', payload: { status: 'ok' } });
     const bound = (reply.payload.response as { postgres_changes: { id: number }[] }).postgres_changes;
     expect(bound).toEqual([{ ...binding, id: expect.any(Number) }]);
-    const system = await s.next((f) => f.event === 'system', 'system message');
+    const system = await s.next((f) => f.event === 'system' && f.payload.extension === 'postgres_changes', 'system message');
     expect(system.payload).toEqual({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: 'v1' });
+    // Opted in (as a string: Supabase's flexible booleans), the client is told replication is ready.
+    expect(s.frames.find((f) => f.event === 'system' && f.payload.extension === 'system')?.payload).toEqual({
+      extension: 'system',
+      status: 'ok',
+      message: 'Replication connection established',
+      channel: 'v1',
+    });
 
     const id = await insertJob(alice);
     const change = await s.next((f) => f.event === 'postgres_changes', 'postgres_changes frame');
