@@ -1,8 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createSupabaseClient } from '../../shared/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import { createLogger, type Logger } from '../../shared/logger';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import { recordingLogger } from './recording-logger';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 
 /**
  * A whole local stack for a test file: every server on a free port, state in memory, renders at
@@ -10,11 +10,7 @@ import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
  * when VERBOSE=1).
  */
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<{ stack: LocalStack; logs: string[] }> {
-  const logs: string[] = [];
-  const logger: Logger = createLogger({}, (line) => {
-    logs.push(line);
-    if (process.env.VERBOSE) console.log(line);
-  });
+  const { logger, lines: logs } = recordingLogger({ echo: Boolean(process.env.VERBOSE) });
   const stack = await startLocalStack({
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
