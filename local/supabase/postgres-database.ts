@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, JwtClaims, QueryResult, SqlExecutor } from './database';
-import { requestSettingsQuery } from './request-settings';
+import { requestSettingsQuery, type StatementTimeouts } from './request-settings';
 import { SUPABASE_BOOTSTRAP_SQL } from './supabase-bootstrap-sql';
 
 export interface PostgresDatabaseOptions {
@@ -8,6 +8,9 @@ export interface PostgresDatabaseOptions {
   connectionString: string;
   /** Pool size; default 10. */
   max?: number;
+  /** Per-role statement timeouts overriding the roles' own settings (anon 3 s, authenticated 8 s). */
+  statementTimeouts?: StatementTimeouts;
+  log?: (line: string) => void;
 }
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
@@ -33,7 +36,7 @@ export async function createPostgresDatabase(opts: PostgresDatabaseOptions): Pro
   if (isSupabase.rowCount === 0) await pool.query(SUPABASE_BOOTSTRAP_SQL);
 
   async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, claims?: JwtClaims): Promise<T> {
-    const settings = claims ? requestSettingsQuery(claims) : undefined;
+    const settings = claims ? requestSettingsQuery(claims, opts.statementTimeouts) : undefined;
     const client = await pool.connect();
     try {
       await client.query('begin');
