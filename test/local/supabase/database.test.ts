@@ -9,7 +9,7 @@ import { createTestDatabase, TEST_BACKEND } from '../../helpers/test-database';
  * The last block is PGlite's own scheduling: one connection shared fairly.
  */
 const USER = '00000000-0000-4000-8000-000000000001';
-const ANON_TIMEOUT_MS = 400;
+const ANON_TIMEOUT_MS = 1000;
 
 let db: Database;
 const logs: string[] = [];
@@ -73,6 +73,24 @@ describe(`the ${TEST_BACKEND} database`, () => {
     expect(await ids()).toEqual([1, 3]);
     for (let waited = 0; heard.length === 0 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(heard).toEqual(['after the timeout']);
+    await unlisten();
+  });
+
+  it.runIf(TEST_BACKEND === 'postgres')('listens again when its LISTEN connection drops, and says so to catch up', async () => {
+    const heard: string[] = [];
+    const unlisten = await db.listen('drop_channel', (p) => heard.push(p));
+    const killed = await db.query<{ n: number }>(
+      `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+       where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`,
+    );
+    expect(killed.rows[0]?.n).toBe(1);
+    const until = async (what: string): Promise<void> => {
+      for (let waited = 0; !heard.includes(what) && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(''); // the catch-up call after reconnecting
+    await db.query("select pg_notify('drop_channel', 'again')");
+    await until('again');
+    expect(heard).toEqual(['', 'again']);
     await unlisten();
   });
 
