@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PgliteEngine } from './pglite-engine';
+import { processAlive } from './process-alive';
 import { ensurePrivateDir, tightenTree } from './private-dir';
 
 /**
@@ -37,20 +38,11 @@ async function scratchRoot(): Promise<string> {
   return root;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes scratch and half-built directories (`db-<pid>-…`, `build-<pid>-…`) of processes that are gone. */
 async function sweepStale(root: string): Promise<void> {
   for (const name of await readdir(root)) {
     const pid = Number(/^(?:db|build)-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) await rm(join(root, name), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !processAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Database } from '../../local/supabase/database';
 import { createPgliteDatabase } from '../../local/supabase/pglite-database';
 import { createPostgresDatabase } from '../../local/supabase/postgres-database';
+import { processAlive } from '../../local/supabase/process-alive';
 import type { StatementTimeouts } from '../../local/supabase/request-settings';
 import { SUPABASE_ROLES_SQL } from '../../local/supabase/supabase-bootstrap-sql';
 
@@ -36,15 +37,6 @@ async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface TestPostgresDatabase {
   url: string;
   drop(): Promise<void>;
@@ -60,7 +52,7 @@ export async function createTestPostgresDatabase(): Promise<TestPostgresDatabase
     const stale = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${PREFIX}%`]);
     for (const { datname } of stale.rows) {
       const pid = Number(datname.slice(PREFIX.length).split('_')[0]);
-      if (pid && pid !== process.pid && !alive(pid)) await admin.query(`drop database if exists "${datname}" with (force)`);
+      if (pid && pid !== process.pid && !processAlive(pid)) await admin.query(`drop database if exists "${datname}" with (force)`);
     }
     await admin.query('select pg_advisory_lock($1)', [ROLES_LOCK]);
     try {
