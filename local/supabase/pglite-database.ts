@@ -18,6 +18,14 @@ export interface PgliteDatabaseOptions {
  */
 const FIRST_SLICE_MS = 250;
 const MAX_SLICE_MS = 1000;
+/** How long close() waits for running statements before it stops the worker anyway. */
+const CLOSE_WAIT_MS = 5000;
+/**
+ * Single-user Postgres (what PGlite is) has no checkpointer: without one, a restart after a
+ * statement timeout replays every change since the worker started. A CHECKPOINT this often, when
+ * something was written, keeps restarts short (and lets Postgres recycle its WAL).
+ */
+const CHECKPOINT_EVERY_MS = 30_000;
 
 /** A Postgres-shaped error (SQLSTATE in `code`), as the REST and Realtime layers expect from the driver. */
 function pgError(code: string, message: string): Error {
@@ -77,6 +85,9 @@ class PgliteDatabase implements Database {
   private closed = false;
   /** Worker restarts so far (timeouts, preemptions, crashes), for logs and tests. */
   restarts = 0;
+  /** Whether anything may have been written since the last checkpoint. */
+  private dirty = true;
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dir: string,
@@ -87,6 +98,18 @@ class PgliteDatabase implements Database {
   async start(): Promise<void> {
     this.engine = this.newEngine();
     await this.engine.start();
+    this.checkpointTimer = setInterval(() => void this.checkpoint(), CHECKPOINT_EVERY_MS);
+    this.checkpointTimer.unref();
+  }
+
+  /** CHECKPOINT if anything was written since the last one (it waits its turn like any statement). */
+  async checkpoint(): Promise<void> {
+    if (!this.dirty || this.closed) return;
+    this.dirty = false;
+    await this.single({ sql: 'checkpoint' }).catch((err: unknown) => {
+      this.dirty = true;
+      if (!this.closed) this.log(`pglite: checkpoint failed: ${(err as Error).message}`);
+    });
   }
 
   query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
@@ -120,15 +143,24 @@ class PgliteDatabase implements Database {
     };
   }
 
-  /** Waits for the statements already queued, then shuts Postgres down cleanly. */
+  /**
+   * Waits for the statements already queued, then shuts Postgres down cleanly; if they do not end
+   * within CLOSE_WAIT_MS (a runaway internal statement), stops the worker as a crash would.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    clearInterval(this.checkpointTimer);
     const session = new Session(false);
-    await this.acquire(session);
+    const turn = this.acquire(session).then(
+      () => true,
+      () => false,
+    );
+    const gotTurn = await Promise.race([turn, new Promise<false>((r) => setTimeout(() => r(false), CLOSE_WAIT_MS).unref())]);
     this.closed = true;
     for (const w of this.queue.splice(0)) w.refuse(closedError());
     await this.ready.catch(() => undefined);
-    await this.engine.close();
+    if (gotTurn) await this.engine.close();
+    else await this.engine.kill();
   }
 
   private newEngine(): PgliteEngine {
@@ -138,26 +170,44 @@ class PgliteDatabase implements Database {
         for (const h of this.channels.get(channel) ?? []) h(payload);
       },
       (crashed) => {
-        if (crashed === this.engine && !this.closed) this.restart('the worker crashed');
+        if (crashed === this.engine && !this.closed) {
+          this.log('pglite: the worker crashed');
+          this.restart('after a crash');
+        }
       },
     );
     return engine;
   }
 
-  /** Stops the worker now and starts another on the same files; statements wait on `ready`. */
+  /**
+   * Stops the worker now and starts another on the same files; statements wait on `ready`.
+   * Restarts run one after another, each ending the worker the previous one started.
+   */
   private restart(reason: string): void {
-    const old = this.engine;
     this.restarts++;
-    const t0 = performance.now();
+    const previous = this.ready;
     this.ready = (async () => {
-      await old.kill();
-      const engine = this.newEngine();
-      await engine.start();
-      this.engine = engine;
-      for (const channel of this.channels.keys()) await engine.run([{ sql: `listen "${channel.replace(/"/g, '""')}"` }]);
+      await previous.catch(() => undefined);
+      const t0 = performance.now();
+      await this.engine.kill();
+      for (let attempt = 1; ; attempt++) {
+        const engine = this.newEngine();
+        try {
+          await engine.start();
+          for (const channel of this.channels.keys()) await engine.run([{ sql: `listen "${channel.replace(/"/g, '""')}"` }]);
+          this.engine = engine;
+          break;
+        } catch (err) {
+          await engine.kill();
+          if (attempt === 3) {
+            this.log(`pglite: restart failed: ${(err as Error).message}`);
+            throw err;
+          }
+        }
+      }
       this.log(`pglite: worker restarted (${reason}) in ${Math.round(performance.now() - t0)} ms`);
     })();
-    this.ready.catch((err: unknown) => this.log(`pglite: restart failed: ${(err as Error).message}`));
+    this.ready.catch(() => undefined);
   }
 
   private acquire(session: Session): Promise<void> {
@@ -291,6 +341,7 @@ class PgliteDatabase implements Database {
   }
 
   private runOnce(session: Session, batch: Statement[], preemptible: boolean, checkWrite: boolean, budgetMs: number): Promise<Outcome> {
+    if (batch[0]?.sql !== 'checkpoint') this.dirty = true;
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const finish = (o: Outcome): void => {
@@ -354,6 +405,7 @@ export async function createPgliteDatabase(opts: PgliteDatabaseOptions): Promise
   try {
     await db.start();
     await db.query(SUPABASE_BOOTSTRAP_SQL);
+    await db.checkpoint();
   } catch (err) {
     await db.close().catch(() => undefined);
     await data.dispose();
