@@ -12,15 +12,18 @@
  * SUPABASE_TEST_POSTGRES_URL (as .ci/postgres-env sets) a scratch database is created and dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { startLocalStack } from '../local/stack';
 import { startSupabaseLocal, type SupabaseLocal } from '../local/supabase/start-supabase-local';
-import { createSupabaseClient } from '../shared/create-supabase-client';
 import { createLogger } from '../shared/logger';
 import { createTestPostgresDatabase } from '../test/helpers/test-database';
 import { runRealtimeBench } from './realtime.bench';
+
+const run = promisify(execFile);
 
 export interface RestBenchRow {
   measurement: string;
@@ -93,46 +96,23 @@ export async function runRestBench(requests = 300, databaseUrl?: string): Promis
 }
 
 /**
- * `POST /uploads` as the web app sends it, from `clients` signed-in users at once, each sending
- * `rounds` in a row: the latency of every request.
+ * `POST /uploads` as the web app sends it (with the default daily quota, so count, insert and
+ * recount go to the database), from `clients` signed-in users at once, each sending `rounds` in a
+ * row; the clients run in a child process (bench/upload-clients.ts), the stack in this one.
  */
 export async function measureUploads(databaseUrl: string | undefined, clients = 50, rounds = 6): Promise<RestBenchRow> {
   const stack = await startLocalStack({
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
     logger: createLogger({}, () => undefined),
-    env: { MAX_JOBS_PER_DAY: '0' },
     authRateLimits: { anonymousUsers: clients * 2 },
     databaseUrl,
   });
   try {
-    const users = await Promise.all(
-      Array.from({ length: clients }, async () => {
-        const { data, error } = await createSupabaseClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey).auth.signInAnonymously();
-        if (error || !data.session) throw new Error(`sign-in failed: ${error?.message}`);
-        return data.session.access_token;
-      }),
-    );
-    const upload = async (token: string): Promise<number> => {
-      const t0 = performance.now();
-      const res = await fetch(stack.info.uploadsUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: 250_000 }),
-      });
-      const text = await res.text();
-      if (res.status !== 201) throw new Error(`POST /uploads answered ${res.status}: ${text}`);
-      return performance.now() - t0;
-    };
-    await Promise.all(users.slice(0, 5).map(upload)); // warm-up
-    const perClient = await Promise.all(
-      users.map(async (token) => {
-        const own: number[] = [];
-        for (let r = 0; r < rounds; r++) own.push(await upload(token));
-        return own;
-      }),
-    );
-    const samples = perClient.flat();
+    const args = { uploadsUrl: stack.info.uploadsUrl, supabaseUrl: stack.info.supabaseUrl, anonKey: stack.info.supabaseAnonKey, clients, rounds };
+    const script = fileURLToPath(new URL('./upload-clients.ts', import.meta.url));
+    const { stdout } = await run(process.execPath, [...process.execArgv, script, JSON.stringify(args)], { maxBuffer: 16 * 1024 * 1024 });
+    const { samples } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { samples: number[] };
     return summarize(`POST /uploads, ${clients} concurrent clients`, samples);
   } finally {
     await stack.stop();
