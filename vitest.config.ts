@@ -10,7 +10,11 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
  */
 const SUPABASE_SUITES = ['test/local/supabase/**/*.test.ts', 'test/security/isolation.test.ts', 'test/security/runaway-query.test.ts'];
 /** Suites under those paths that never touch the database: once is enough. */
-const DATABASE_FREE = ['test/local/supabase/auth-rate-limits.test.ts', 'test/local/supabase/realtime/phoenix-serializer.test.ts'];
+const DATABASE_FREE = [
+  'test/local/supabase/auth-rate-limits.test.ts',
+  'test/local/supabase/jwt-cache.test.ts',
+  'test/local/supabase/realtime/phoenix-serializer.test.ts',
+];
 
 async function postgresReachable(url: string | undefined): Promise<string | null> {
   if (!url) return 'SUPABASE_TEST_POSTGRES_URL is not set (bash .ci/run starts the machine\'s PostgreSQL and sets it)';

@@ -10,6 +10,7 @@ import { answerPreflight, applyCors } from './cors';
 import type { Database } from './database';
 import { GoTrueError, AUTH_API_VERSION } from './gotrue-error';
 import { MAX_BODY_BYTES, sendJson } from './http-io';
+import { cachedJwtVerifier } from './jwt-cache';
 import { createJwtKeys, type AccessTokenAlgorithm } from './jwt-keys';
 import { loadLocalSecrets } from './local-secrets';
 import { createPgliteDatabase } from './pglite-database';
@@ -147,7 +148,8 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
     await cache.reload();
     const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
     let down = false;
-    const rest = createRestRouter({ db: database, cache, verifyJwt: keys.verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const verifyJwt = cachedJwtVerifier(keys.verifyJwt);
+    const rest = createRestRouter({ db: database, cache, verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
     const auth = createAuthRouter({
       store: new AuthStore(database),
       keys,
@@ -156,7 +158,7 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
       limits: createAuthRateLimiter(o.authRateLimits),
       log: o.log,
     });
-    const realtime = await attachRealtime({ server, db: database, verifyJwt: keys.verifyJwt, log: o.log });
+    const realtime = await attachRealtime({ server, db: database, verifyJwt, log: o.log });
 
     handle = async (req, res) => {
       applyCors(req, res);
