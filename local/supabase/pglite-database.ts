@@ -27,6 +27,8 @@ const CLOSE_WAIT_MS = 5000;
  */
 const CHECKPOINT_EVERY_MS = 30_000;
 
+const quoteIdent = (name: string): string => '"' + name.replace(/"/g, '""') + '"';
+
 /** A Postgres-shaped error (SQLSTATE in `code`), as the REST and Realtime layers expect from the driver. */
 function pgError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code, severity: 'ERROR' });
@@ -125,12 +127,11 @@ class PgliteDatabase implements Database {
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    const quoted = '"' + channel.replace(/"/g, '""') + '"';
     let set = this.channels.get(channel);
     if (!set) {
       set = new Set();
       this.channels.set(channel, set);
-      await this.single({ sql: `listen ${quoted}` });
+      await this.single({ sql: `listen ${quoteIdent(channel)}` });
     }
     set.add(onNotify);
     const handlers = set;
@@ -138,7 +139,7 @@ class PgliteDatabase implements Database {
       handlers.delete(onNotify);
       if (handlers.size === 0 && this.channels.get(channel) === handlers) {
         this.channels.delete(channel);
-        if (!this.closed) await this.single({ sql: `unlisten ${quoted}` });
+        if (!this.closed) await this.single({ sql: `unlisten ${quoteIdent(channel)}` });
       }
     };
   }
@@ -194,7 +195,7 @@ class PgliteDatabase implements Database {
         const engine = this.newEngine();
         try {
           await engine.start();
-          for (const channel of this.channels.keys()) await engine.run([{ sql: `listen "${channel.replace(/"/g, '""')}"` }]);
+          for (const channel of this.channels.keys()) await engine.run([{ sql: `listen ${quoteIdent(channel)}` }]);
           this.engine = engine;
           break;
         } catch (err) {
