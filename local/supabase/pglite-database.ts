@@ -90,6 +90,8 @@ class PgliteDatabase implements Database {
   /** Whether anything may have been written since the last checkpoint. */
   private dirty = true;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  /** A worker with PGlite loaded but no database open, ready to take over at the next restart. */
+  private spare: PgliteEngine | undefined;
 
   constructor(
     private readonly dir: string,
@@ -100,6 +102,7 @@ class PgliteDatabase implements Database {
   async start(): Promise<void> {
     this.engine = this.newEngine();
     await this.engine.start();
+    this.prepareSpare();
     this.checkpointTimer = setInterval(() => void this.checkpoint(), CHECKPOINT_EVERY_MS);
     this.checkpointTimer.unref();
   }
@@ -160,6 +163,8 @@ class PgliteDatabase implements Database {
     this.closed = true;
     for (const w of this.queue.splice(0)) w.refuse(closedError());
     await this.ready.catch(() => undefined);
+    await this.spare?.kill();
+    this.spare = undefined;
     if (gotTurn) await this.engine.close();
     else await this.engine.kill();
   }
@@ -192,7 +197,8 @@ class PgliteDatabase implements Database {
       const t0 = performance.now();
       await this.engine.kill();
       for (let attempt = 1; ; attempt++) {
-        const engine = this.newEngine();
+        const engine = (attempt === 1 && this.spare) || this.newEngine();
+        this.spare = undefined;
         try {
           await engine.start();
           for (const channel of this.channels.keys()) await engine.run([{ sql: `listen ${quoteIdent(channel)}` }]);
@@ -207,8 +213,19 @@ class PgliteDatabase implements Database {
         }
       }
       this.log(`pglite: worker restarted (${reason}) in ${Math.round(performance.now() - t0)} ms`);
+      this.prepareSpare();
     })();
     this.ready.catch(() => undefined);
+  }
+
+  /** Loads the next spare worker in the background (after a start, so it does not compete with one). */
+  private prepareSpare(): void {
+    if (this.closed) return;
+    const spare = this.newEngine();
+    this.spare = spare;
+    spare.spawn().catch(() => {
+      if (this.spare === spare) this.spare = undefined;
+    });
   }
 
   private acquire(session: Session): Promise<void> {

@@ -55,6 +55,8 @@ export class PgliteEngine {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>();
   private closing: ((v: void) => void) | null = null;
+  private spawned: Promise<void> | undefined;
+  private opened = false;
 
   constructor(
     private readonly dataDir: string,
@@ -67,25 +69,42 @@ export class PgliteEngine {
     return this.worker !== null;
   }
 
-  async start(): Promise<void> {
-    const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.dataDir, ...(await pgliteAssets()) } });
-    this.worker = worker;
-    await new Promise<void>((resolve, reject) => {
-      const onExit = (code: number): void => reject(new Error(`the PGlite worker exited (code ${code}) before it was ready`));
-      worker.once('exit', onExit);
-      worker.once('error', reject);
-      worker.on('message', (m: { ready?: true; fatal?: Record<string, unknown> }) => {
-        if (m.ready) {
-          worker.off('exit', onExit);
-          worker.off('error', reject);
-          resolve();
-        } else if (m.fatal) reject(databaseError(m.fatal));
+  /**
+   * Creates the thread and loads PGlite without opening the database: a spare, made ahead of a
+   * restart so the restart only has to open the files. A spare does not keep the process alive.
+   */
+  spawn(): Promise<void> {
+    this.spawned ??= (async () => {
+      const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.dataDir, ...(await pgliteAssets()) } });
+      worker.unref();
+      this.worker = worker;
+      worker.on('error', () => undefined); // reported through 'exit'
+      worker.on('exit', (code) => {
+        const unexpected = this.worker === worker;
+        if (unexpected) this.worker = null;
+        this.failPending(new EngineGoneError(`the PGlite worker stopped (exit code ${code})`));
+        this.closing?.();
+        if (unexpected && this.opened) this.onCrash(this);
       });
-    }).catch(async (err: unknown) => {
-      this.worker = null;
-      await worker.terminate();
+      await this.next(worker, 'loaded');
+    })();
+    return this.spawned;
+  }
+
+  /** Opens the database in the thread (spawning it first if needed). */
+  async start(): Promise<void> {
+    await this.spawn();
+    const worker = this.worker;
+    if (!worker) throw new EngineGoneError('the PGlite worker stopped before it opened the database');
+    worker.ref();
+    worker.postMessage({ open: true });
+    try {
+      await this.next(worker, 'ready');
+    } catch (err) {
+      await this.kill();
       throw err;
-    });
+    }
+    this.opened = true;
     worker.on('message', (m: { id?: number; rows?: unknown[]; affectedRows?: number; wrote?: boolean; error?: Record<string, unknown>; notify?: { channel: string; payload: string }; closed?: true }) => {
       if (m.notify) return this.onNotify(m.notify.channel, m.notify.payload);
       if (m.closed) return this.closing?.();
@@ -96,13 +115,24 @@ export class PgliteEngine {
       if (m.error) p.reject(databaseError(m.error));
       else p.resolve({ rows: m.rows ?? [], affectedRows: m.affectedRows, wrote: m.wrote });
     });
-    worker.on('error', () => undefined); // reported through 'exit' below
-    worker.on('exit', (code) => {
-      const unexpected = this.worker === worker;
-      if (unexpected) this.worker = null;
-      this.failPending(new EngineGoneError(`the PGlite worker stopped (exit code ${code})`));
-      this.closing?.();
-      if (unexpected) this.onCrash(this);
+  }
+
+  /** Waits for the worker's `loaded` or `ready` message; a `fatal` message or an exit rejects. */
+  private next(worker: Worker, what: 'loaded' | 'ready'): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onExit = (code: number): void => done(new Error(`the PGlite worker exited (code ${code}) before it was ${what}`));
+      const onMessage = (m: { loaded?: true; ready?: true; fatal?: Record<string, unknown> }): void => {
+        if (m[what]) done();
+        else if (m.fatal) done(databaseError(m.fatal));
+      };
+      const done = (err?: Error): void => {
+        worker.off('exit', onExit);
+        worker.off('message', onMessage);
+        if (err) reject(err);
+        else resolve();
+      };
+      worker.on('exit', onExit);
+      worker.on('message', onMessage);
     });
   }
 
@@ -129,6 +159,7 @@ export class PgliteEngine {
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
+    if (!this.opened) return this.kill(); // a spare: nothing to shut down
     await new Promise<void>((resolve) => {
       this.closing = resolve;
       worker.postMessage({ close: true });

@@ -9,9 +9,10 @@
  *
  * Plain JavaScript on purpose: a worker thread does not inherit vitest's TypeScript transform.
  *
- * in:  {id, batch: [{sql, params?}], checkWrite?}  (no params: simple protocol, several statements allowed)
+ * in:  {open: true}                                 (first message: open the database, then {ready: true})
+ *      {id, batch: [{sql, params?}], checkWrite?}  (no params: simple protocol, several statements allowed)
  *      {close: true}                                (clean shutdown, then {closed: true})
- * out: {ready: true} | {id, rows, affectedRows, wrote?} | {id, error} | {notify: {channel, payload}} | {fatal}
+ * out: {loaded: true} | {ready: true} | {id, rows, affectedRows, wrote?} | {id, error} | {notify: {channel, payload}} | {fatal}
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -47,6 +48,10 @@ function plainError(err) {
   }
   return out;
 }
+
+// Loaded and waiting: a spare thread is made ahead of time so that a restart only opens the database.
+port.postMessage({ loaded: true });
+await new Promise((resolve) => port.once('message', resolve)); // {open: true}
 
 let pg;
 try {
