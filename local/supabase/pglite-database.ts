@@ -17,7 +17,7 @@ export interface PgliteDatabaseOptions {
  * the requests waiting behind it run, then run again; each stop doubles its next slice up to the cap.
  */
 const FIRST_SLICE_MS = 250;
-const MAX_SLICE_MS = 1000;
+const MAX_SLICE_MS = 500;
 /** How long close() waits for running statements before it stops the worker anyway. */
 const CLOSE_WAIT_MS = 5000;
 /**
