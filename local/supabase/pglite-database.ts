@@ -1,7 +1,8 @@
 import type { Database, JwtClaims, QueryResult, SqlExecutor } from './database';
 import { preparePgliteDataDir } from './pglite-data-dir';
 import { EngineGoneError, PgliteEngine, type EngineResult, type Statement } from './pglite-engine';
-import { parseStatementTimeout, requestSettingsQuery, type StatementTimeouts } from './request-settings';
+import { apiRole, parseStatementTimeout, requestSettingsQuery, type StatementTimeouts } from './request-settings';
+import { RoleTimeouts } from './role-timeouts';
 import { SUPABASE_BOOTSTRAP_SQL } from './supabase-bootstrap-sql';
 
 export interface PgliteDatabaseOptions {
@@ -73,7 +74,7 @@ interface InFlight {
  * statement cannot hold everyone else for its whole timeout, a statement of a transaction that has
  * not written yet is preempted when others wait: stopped, the others served, then its transaction
  * replayed (begin, settings, earlier read-only statements) and the statement run again. Its timeout
- * counts the time of every run. A transaction that has written, and plain statements outside a
+ * runs on the clock from its first start, as in Postgres. A transaction that has written, and plain statements outside a
  * transaction (internal ones), are never preempted: they keep the connection until they end or
  * time out.
  */
@@ -93,11 +94,15 @@ class PgliteDatabase implements Database {
   /** A worker with PGlite loaded but no database open, ready to take over at the next restart. */
   private spare: PgliteEngine | undefined;
 
+  private readonly roleTimeouts: RoleTimeouts;
+
   constructor(
     private readonly dir: string,
-    private readonly timeouts: StatementTimeouts,
+    timeouts: StatementTimeouts,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.roleTimeouts = new RoleTimeouts((sql, params) => this.single({ sql, params }) as Promise<QueryResult<{ role: string; timeout: string | null }>>, timeouts);
+  }
 
   async start(): Promise<void> {
     this.engine = this.newEngine();
@@ -228,14 +233,34 @@ class PgliteDatabase implements Database {
     });
   }
 
-  private acquire(session: Session): Promise<void> {
+  /** Waits for the connection (FIFO); answers false if `deadline` (performance.now() time) passes first. */
+  private acquire(session: Session, deadline = Infinity): Promise<boolean> {
     if (this.closed) return Promise.reject(closedError());
     if (!this.holder) {
       this.holder = session;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
-    return new Promise<void>((grant, refuse) => {
-      this.queue.push({ session, grant, refuse });
+    return new Promise<boolean>((resolve, reject) => {
+      const waiter = {
+        session,
+        grant: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+        refuse: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer =
+        deadline < Infinity
+          ? setTimeout(() => {
+              const i = this.queue.indexOf(waiter);
+              if (i >= 0) this.queue.splice(i, 1);
+              resolve(false);
+            }, Math.max(0, deadline - performance.now()))
+          : undefined;
+      this.queue.push(waiter);
       this.maybePreempt();
     });
   }
@@ -264,7 +289,7 @@ class PgliteDatabase implements Database {
 
   private async inTransaction<T>(claims: JwtClaims | undefined, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const open: Statement[] = [{ sql: 'begin' }];
-    if (claims) open.push(requestSettingsQuery(claims, this.timeouts)); // throws UnknownRoleError before any SQL
+    if (claims) open.push(requestSettingsQuery(claims, await this.roleTimeouts.forRole(apiRole(claims)))); // apiRole throws before any SQL
     const session = new Session(true);
     await this.acquire(session);
     try {
@@ -324,35 +349,39 @@ class PgliteDatabase implements Database {
    * (preempted) and resuming as many times as needed.
    */
   private async execute(session: Session, batch: Statement[], opts: { preemptible: boolean; checkWrite: boolean; timeoutMs: number }): Promise<EngineResult> {
-    let spent = 0;
+    // As in Postgres, the timeout runs on the clock from the statement's start: time spent giving
+    // way to others (and on the restarts that costs) counts.
+    const deadline = opts.timeoutMs > 0 ? performance.now() + opts.timeoutMs : Infinity;
     for (;;) {
       await this.ready;
-      const budget = opts.timeoutMs > 0 ? opts.timeoutMs - spent : Infinity;
-      const started = performance.now();
-      const outcome = await this.runOnce(session, batch, opts.preemptible, opts.checkWrite, budget);
-      spent += performance.now() - started;
+      const outcome = await this.runOnce(session, batch, opts.preemptible, opts.checkWrite, deadline - performance.now());
       switch (outcome.kind) {
         case 'done':
           return outcome.result;
         case 'error':
           throw outcome.error;
         case 'timeout':
-          session.aborted = pgError('57014', 'canceling statement due to statement timeout');
-          throw session.aborted;
+          throw this.timedOut(session);
         case 'preempted':
           session.preemptions++;
           this.release(session);
-          await this.acquire(session);
+          if (!(await this.acquire(session, deadline))) throw this.timedOut(session); // its transaction went with the worker
           await this.ready;
-          await this.resume(session);
+          await this.resume(session, deadline);
       }
     }
   }
 
+  private timedOut(session: Session): Error {
+    session.aborted = pgError('57014', 'canceling statement due to statement timeout');
+    return session.aborted;
+  }
+
   /** Re-opens a preempted session's transaction on the new worker: begin, settings, earlier read-only statements. */
-  private async resume(session: Session): Promise<void> {
+  private async resume(session: Session, deadline: number): Promise<void> {
     for (const batch of [session.opened, ...session.done.map((st) => [st])]) {
-      const outcome = await this.runOnce(session, batch, false, false, Infinity);
+      const outcome = await this.runOnce(session, batch, false, false, deadline - performance.now());
+      if (outcome.kind === 'timeout') throw this.timedOut(session);
       if (outcome.kind === 'error') throw outcome.error;
       if (outcome.kind !== 'done') throw pgError('08006', 'the embedded Postgres stopped while resuming a transaction');
     }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Database, JwtClaims, QueryResult, SqlExecutor } from './database';
-import { requestSettingsQuery, type StatementTimeouts } from './request-settings';
+import { apiRole, requestSettingsQuery, type StatementTimeouts } from './request-settings';
+import { RoleTimeouts } from './role-timeouts';
 import { SUPABASE_BOOTSTRAP_SQL } from './supabase-bootstrap-sql';
 
 export interface PostgresDatabaseOptions {
@@ -47,8 +48,13 @@ export async function createPostgresDatabase(opts: PostgresDatabaseOptions): Pro
     throw err;
   }
 
+  const roleTimeouts = new RoleTimeouts(async (sql, params) => {
+    const r = await pool.query(sql, params);
+    return { rows: r.rows as { role: string; timeout: string | null }[] };
+  }, opts.statementTimeouts);
+
   async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, claims?: JwtClaims): Promise<T> {
-    const settings = claims ? requestSettingsQuery(claims, opts.statementTimeouts) : undefined;
+    const settings = claims ? requestSettingsQuery(claims, await roleTimeouts.forRole(apiRole(claims))) : undefined;
     const client = await pool.connect();
     let broken = false;
     try {

@@ -13,6 +13,12 @@ export class UnknownRoleError extends Error {
   }
 }
 
+/** The claims' role if the API switches to it; UnknownRoleError otherwise. */
+export function apiRole(claims: JwtClaims): string {
+  if (typeof claims.role !== 'string' || !API_ROLES.has(claims.role)) throw new UnknownRoleError(claims.role);
+  return claims.role;
+}
+
 /**
  * Per-role statement timeouts that override what the database says (`ALTER ROLE … SET
  * statement_timeout`), in Postgres's syntax: `'3s'`, `'1min'`, `'2500'` (ms), `'0'` (none).
@@ -20,40 +26,26 @@ export class UnknownRoleError extends Error {
 export type StatementTimeouts = Partial<Record<'anon' | 'authenticated' | 'service_role', string>>;
 
 /**
- * The effective statement_timeout of a request, as PostgREST applies "impersonated role settings":
- * the role's own `ALTER ROLE … SET statement_timeout` (this database's setting before the global
- * one), else the authenticator's (the role PostgREST logs in as, so its login setting applies),
- * else the session's. Supabase sets anon 3 s, authenticated 8 s, authenticator 8 s; service_role
- * has none of its own and so runs under the authenticator's 8 s, as Supabase's docs say.
- */
-const ROLE_STATEMENT_TIMEOUT =
-  "(select substr(c, length('statement_timeout=') + 1) " +
-  'from pg_catalog.pg_db_role_setting s cross join lateral unnest(s.setconfig) c ' +
-  "where s.setrole in (select oid from pg_catalog.pg_roles where rolname in ($1::text, 'authenticator')) " +
-  'and s.setdatabase in (0, (select oid from pg_catalog.pg_database where datname = current_database())) ' +
-  "and c like 'statement_timeout=%' " +
-  'order by (s.setrole = (select oid from pg_catalog.pg_roles where rolname = $1::text)) desc, s.setdatabase desc limit 1)';
-
-/**
  * The one statement that turns a fresh transaction into a PostgREST request: `SET LOCAL ROLE` (as
  * `set_config('role', …, true)`, which takes a parameter), the claims, both the JSON that current
  * policies read and the older per-claim settings (`request.jwt.claim.sub`, `.role`, `.email`), and
- * `SET LOCAL statement_timeout` for the role. Its one row's `statement_timeout` column is the
- * timeout now in force, in Postgres's display form (see parseStatementTimeout).
+ * `SET LOCAL statement_timeout` to the role's (`timeout`, see role-timeouts.ts; null keeps the
+ * session's). Its one row's `statement_timeout` column is the timeout now in force, in Postgres's
+ * display form (see parseStatementTimeout).
  */
-export function requestSettingsQuery(claims: JwtClaims, timeouts: StatementTimeouts = {}): { sql: string; params: (string | null)[] } {
-  if (typeof claims.role !== 'string' || !API_ROLES.has(claims.role)) throw new UnknownRoleError(claims.role);
+export function requestSettingsQuery(claims: JwtClaims, timeout: string | null = null): { sql: string; params: (string | null)[] } {
+  const role = apiRole(claims);
   const claim = (name: string): string => {
     const v = claims[name];
     return typeof v === 'string' ? v : '';
   };
   return {
     sql:
-      "select set_config('role', $1::text, true), set_config('request.jwt.claims', $2, true), " +
+      "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), " +
       "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $4, true), " +
       "set_config('request.jwt.claim.email', $5, true), " +
-      `set_config('statement_timeout', coalesce($6::text, ${ROLE_STATEMENT_TIMEOUT}, current_setting('statement_timeout')), true) as statement_timeout`,
-    params: [claims.role, JSON.stringify(claims), claim('sub'), claims.role, claim('email'), timeouts[claims.role as keyof StatementTimeouts] ?? null],
+      "set_config('statement_timeout', coalesce($6::text, current_setting('statement_timeout')), true) as statement_timeout",
+    params: [role, JSON.stringify(claims), claim('sub'), role, claim('email'), timeout],
   };
 }
 
