@@ -19,7 +19,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { startLocalStack } from '../local/stack';
 import { startSupabaseLocal, type SupabaseLocal } from '../local/supabase/start-supabase-local';
-import { createLogger } from '../shared/logger';
+import { silentLogger } from '../shared/adapters/silent-logger';
 import { createTestPostgresDatabase } from '../test/helpers/test-database';
 import { runRealtimeBench } from './realtime.bench';
 
@@ -104,7 +104,7 @@ export async function measureUploads(databaseUrl: string | undefined, clients = 
   const stack = await startLocalStack({
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
-    logger: createLogger({}, () => undefined),
+    logger: silentLogger,
     authRateLimits: { anonymousUsers: clients * 2 },
     databaseUrl,
   });

@@ -4,7 +4,7 @@
  * Usage: tsx bench/upload-clients.ts '{"uploadsUrl","supabaseUrl","anonKey","clients","rounds"}'
  * Prints one JSON line: {"samples": [ms, ...]}.
  */
-import { createSupabaseClient } from '../shared/create-supabase-client';
+import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 
 interface Args {
   uploadsUrl: string;

@@ -1,6 +1,6 @@
-import type { GeneratedVideo, VideoJob } from '../shared/job-store';
-import { JobNotFoundError, replayJob } from '../shared/replay-job';
-import { JobStateError } from '../shared/errors';
+import type { GeneratedVideo, VideoJob } from '../shared/domain/video-job';
+import { JobNotFoundError, replayJob } from '../shared/pipeline/replay-job';
+import { JobStateError } from '../shared/domain/errors';
 import type { CliContext } from './cli-context';
 import { dropPhotos, prepareDrops, type DropOptions } from './drop-photos';
 import { EXIT } from './exit-codes';

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PipelineConfig } from '../shared/config';
-import { ValidationError } from '../shared/errors';
-import { checkImage } from '../shared/image-check';
-import { optionsFromMetadata } from '../shared/job-metadata';
-import { isUuid, PREFIXES, titleFromKey } from '../shared/keys';
-import { derivedJobId } from '../shared/derived-job-id';
-import type { ObjectStore } from '../shared/object-store';
+import { ValidationError } from '../shared/domain/errors';
+import { checkImage } from '../shared/domain/image-check';
+import { optionsFromMetadata } from '../shared/domain/job-metadata';
+import { isUuid, PREFIXES, titleFromKey } from '../shared/domain/keys';
+import { derivedJobId } from '../shared/domain/derived-job-id';
+import type { ObjectStore } from '../shared/ports/object-store';
 
 export interface DropOptions {
   title?: string;
@@ -25,7 +25,7 @@ export interface DroppedPhoto {
   jobId: string;
 }
 
-/** The object metadata the LTX step reads from a dropped photo (shared/job-metadata.ts). */
+/** The object metadata the LTX step reads from a dropped photo (shared/domain/job-metadata.ts). */
 function dropMetadata(o: DropOptions): Record<string, string> {
   const pairs: Array<[string, string | undefined]> = [
     ['title', o.title],

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../shared/job-store';
+import type { GeneratedVideo, VideoJob } from '../shared/domain/video-job';
 import { JobFailedError } from '../web/client/client-errors';
 import { watchJob } from '../web/client/watch-job';
 import type { ProgressDisplay } from './progress-display';

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../shared/job-status';
+import type { JobStatus } from '../shared/domain/job-status';
 
 export interface ProgressLine {
   label: string;

@@ -6,7 +6,7 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
-import { LTX_VIDEOS_PREFIX } from '../shared/event-patterns';
+import { LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
 
 export interface PipelineBucketProps {
   namePrefix: string;

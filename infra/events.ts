@@ -8,7 +8,7 @@ import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
-import { RULES, type PipelineRule, type PipelineTarget } from '../shared/event-patterns';
+import { RULES, type PipelineRule, type PipelineTarget } from '../shared/domain/event-patterns';
 import { policyDocument } from './iam';
 
 /** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
@@ -22,7 +22,7 @@ export const SWEEP_SCHEDULE = 'rate(5 minutes)';
 
 function ruleFor(target: PipelineTarget): PipelineRule {
   const rule = RULES.find((r) => r.target === target);
-  if (!rule) throw new Error(`shared/event-patterns.ts defines no rule for target ${target}`);
+  if (!rule) throw new Error(`shared/domain/event-patterns.ts defines no rule for target ${target}`);
   return rule;
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { PREFIXES } from '../shared/keys';
+import { PREFIXES } from '../shared/domain/keys';
 
 const SERVED_PREFIXES = [PREFIXES.renders, PREFIXES.thumbnails];
 

@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
-import { loadLocalStackSettings } from '../shared/config';
-import { createLogger } from '../shared/logger';
-import { prettyLogSink } from './pretty-log-sink';
+import { loadLocalStackSettings } from './local-stack-settings';
+import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { startLocalStack } from './stack';
 import { databaseUrlFromEnv } from './supabase/supabase-local-settings';
 
 /** `npm start`: the whole pipeline on this machine, persisted under `.local/`, until Ctrl-C. */
 const settings = loadLocalStackSettings();
-const logger = createLogger({}, prettyLogSink(settings.verbose));
+const logger = createReadableLogger({ level: settings.verbose ? 'debug' : 'info' });
 const stack = await startLocalStack({
   dataDir: resolve(settings.dataDir),
   realLtx: settings.realLtx,

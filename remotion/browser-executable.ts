@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError } from '../shared/errors';
+import { ConfigError } from '../shared/domain/errors';
 
 /** Where a Chromium usually lives on Linux machines (Debian's package first: the project's CI installs it). */
 export const SYSTEM_BROWSER_CANDIDATES = [

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '@remotion/bundler';
 import { makeCancelSignal, openBrowser, renderMedia, renderStill, selectComposition } from '@remotion/renderer';
-import { PipelineError, UpstreamError } from '../shared/errors';
-import type { ObjectStore } from '../shared/object-store';
-import { COMPOSITION_ID, type Renderer, type RenderRequest, type RenderResult } from '../shared/renderer';
+import { PipelineError, UpstreamError } from '../shared/domain/errors';
+import type { ObjectStore } from '../shared/ports/object-store';
+import { type Renderer, type RenderRequest, type RenderResult } from '../shared/ports/renderer';
+import { COMPOSITION_ID } from '../shared/domain/video-template';
 import { browserUnavailableError, chromeModeFor, resolveBrowserExecutable } from './browser-executable';
-import { durationInFramesFor, posterFrame } from './timeline';
+import { durationInFramesFor, posterFrame } from '../shared/domain/video-template-timeline';
 import { validateRenderRequest } from './validate-render-request';
 
 type Browser = Awaited<ReturnType<typeof openBrowser>>;

@@ -1,8 +1,8 @@
 import type { ComponentType } from 'react';
 import { Composition, type CalculateMetadataFunction } from 'remotion';
-import { DEFAULT_MUSIC_FILE, MUSIC_FILES, isMusicFile } from '../shared/music';
-import { COMPOSITION_ID, type VillaVideoProps } from '../shared/renderer';
-import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, durationInFramesFor } from './timeline';
+import { DEFAULT_MUSIC_FILE, MUSIC_FILES, isMusicFile } from '../shared/domain/music';
+import { COMPOSITION_ID, type VillaVideoProps } from '../shared/domain/video-template';
+import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, durationInFramesFor } from '../shared/domain/video-template-timeline';
 import { VillaVideo } from './villa-video';
 
 type Props = VillaVideoProps & Record<string, unknown>;

@@ -1,7 +1,7 @@
-import { ValidationError } from '../shared/errors';
-import { LIMITS } from '../shared/job-options';
-import { MUSIC_FILES, isMusicFile } from '../shared/music';
-import type { RenderRequest } from '../shared/renderer';
+import { ValidationError } from '../shared/domain/errors';
+import { LIMITS } from '../shared/domain/job-options';
+import { MUSIC_FILES, isMusicFile } from '../shared/domain/music';
+import type { RenderRequest } from '../shared/ports/renderer';
 
 /** Bounds of what the local renderer accepts; H.264 with 4:2:0 chroma needs even dimensions. */
 export const RENDER_LIMITS = {

@@ -1,8 +1,8 @@
 import type { CSSProperties } from 'react';
 import { AbsoluteFill, Audio, Img, OffthreadVideo, interpolate, spring, staticFile, useCurrentFrame, useVideoConfig } from 'remotion';
-import type { VillaVideoProps } from '../shared/renderer';
+import type { VillaVideoProps } from '../shared/domain/video-template';
 import { BODY_FONT_FAMILY, TITLE_FONT_FAMILY, loadTemplateFonts } from './fonts';
-import { musicFades, titleTimeline } from './timeline';
+import { musicFades, titleTimeline } from '../shared/domain/video-template-timeline';
 
 loadTemplateFonts();
 

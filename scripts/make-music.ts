@@ -1,5 +1,5 @@
 /**
- * Synthesises the template's music beds (shared/music.ts) from nothing: additive pads, a soft bass,
+ * Synthesises the template's music beds (shared/domain/music.ts) from nothing: additive pads, a soft bass,
  * plucked arpeggios and (for one bed) filtered-noise waves, through a small Schroeder reverb, then
  * encodes them to MP3 with the FFmpeg inside Remotion's compositor package.
  *
@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MUSIC_FILES, type MusicFile } from '../shared/music';
+import { MUSIC_FILES, type MusicFile } from '../shared/domain/music';
 import { ffmpegPath } from '../remotion/ffmpeg-binaries';
 
 const SAMPLE_RATE = 44_100;

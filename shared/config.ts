@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ConfigError } from './errors';
-import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './job-options';
-import { MUSIC_FILES } from './music';
+import { ConfigError } from './domain/errors';
+import { describeZodIssues } from './domain/format-zod-error';
+import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
+import { MUSIC_FILES } from './domain/music';
 
 /**
  * The one module that reads `process.env`. Everything else receives a typed `PipelineConfig`.
@@ -81,8 +82,7 @@ function secretRef(name: string, value: string | undefined, param: string | unde
 export function loadConfig(env: Record<string, string | undefined> = process.env): PipelineConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${issues}`);
+    throw new ConfigError(`invalid configuration: ${describeZodIssues(parsed.error)}`);
   }
   const e = parsed.data;
   const serviceRoleKey = secretRef('SUPABASE_SERVICE_ROLE_KEY', e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_SERVICE_ROLE_KEY_PARAM);
@@ -126,45 +126,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stuckJobMinutes: e.STUCK_JOB_MINUTES,
     maxJobAttempts: e.MAX_JOB_ATTEMPTS,
   };
-}
-
-/** Settings of the local stack's own commands (`npm start`, `npm run demo`), from the same environment. */
-export interface LocalStackSettings {
-  dataDir: string;
-  /** Set LTX_API_KEY to send jobs to the real LTX-2 service instead of the local stand-in. */
-  realLtx: { apiKey: string; apiUrl: string | undefined } | undefined;
-  verbose: boolean;
-  env: Record<string, string>;
-}
-
-const PASSED_THROUGH = ['MAX_JOBS_PER_DAY', 'STUCK_JOB_MINUTES', 'MAX_JOB_ATTEMPTS', 'DEFAULT_CAMERA_MOTION', 'DEFAULT_MUSIC_FILE', 'LTX_MODEL', 'LTX_RESOLUTION', 'LTX_FPS', 'REMOTION_BROWSER_EXECUTABLE', 'ALLOWED_ORIGINS', 'OPERATOR_USER_ID'];
-
-export function loadLocalStackSettings(env: Record<string, string | undefined> = process.env): LocalStackSettings {
-  const passed: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) if (env[name]) passed[name] = env[name]!;
-  return {
-    dataDir: env.LOCAL_DATA_DIR || '.local',
-    realLtx: env.LTX_API_KEY ? { apiKey: env.LTX_API_KEY, apiUrl: env.LTX_API_URL || undefined } : undefined,
-    verbose: env.VERBOSE === '1' || env.VERBOSE === 'true',
-    env: passed,
-  };
-}
-
-/**
- * Where the operator's command line (`npx video-pipeline`) points: the local stack, through the
- * `stack.json` it writes when ready (in LOCAL_DATA_DIR, default `.local/`), unless
- * VIDEO_PIPELINE_TARGET=aws (or `--target aws`), in which case it reads the same variables as the
- * deployed handlers (BUCKET_NAME, SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY[_PARAM], EVENT_BUS_NAME, …)
- * and the AWS SDK's usual credentials.
- */
-export type CliTarget = { kind: 'local'; stackFile: string } | { kind: 'aws'; config: PipelineConfig };
-
-export function loadCliTarget(
-  overrides: { target?: string; stackFile?: string } = {},
-  env: Record<string, string | undefined> = process.env,
-): CliTarget {
-  const target = overrides.target ?? env.VIDEO_PIPELINE_TARGET ?? 'local';
-  if (target === 'aws') return { kind: 'aws', config: loadConfig(env) };
-  if (target !== 'local') throw new ConfigError(`target must be "local" or "aws" (got ${JSON.stringify(target)})`);
-  return { kind: 'local', stackFile: overrides.stackFile ?? `${env.LOCAL_DATA_DIR || '.local'}/stack.json` };
 }

@@ -6,7 +6,7 @@ const webDir = dirname(fileURLToPath(import.meta.url));
 export const PAGE_BUNDLE = join(webDir, 'public', 'app.js');
 
 /**
- * shared/keys.ts derives job ids with node:crypto, which the page never calls; give the bundle a stub
+ * shared/domain/keys.ts derives job ids with node:crypto, which the page never calls; give the bundle a stub
  * that says so if it ever were called, instead of a Node module a browser cannot load.
  */
 const nodeCryptoStub: Plugin = {

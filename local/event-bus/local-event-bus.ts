@@ -1,5 +1,5 @@
-import { describeError } from '../../shared/errors';
-import { compileEventPattern, type CompiledEventPattern } from '../../shared/event-pattern-match';
+import { describeError } from '../../shared/domain/errors';
+import { compileEventPattern, type CompiledEventPattern } from './event-pattern-match';
 
 /**
  * An in-process EventBridge bus whose targets are invoked the way Lambda invokes a function

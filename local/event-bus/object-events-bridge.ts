@@ -1,4 +1,4 @@
-import { buildObjectCreatedEvent } from '../../shared/object-created-event';
+import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
 import type { LocalObjectStore } from '../s3/start-object-store';
 import type { LocalEventBus } from './local-event-bus';
 

@@ -1,4 +1,4 @@
-import type { CameraMotion } from '../../shared/job-options';
+import type { CameraMotion } from '../../shared/domain/job-options';
 
 /**
  * The camera's moves, as a window over the photo: the photo is fitted to the output size times

@@ -1,4 +1,4 @@
-import { LTX_IMAGE_FETCH_TIMEOUT_MS, LTX_MAX_IMAGE_URL_BYTES } from '../../shared/ltx/ltx-limits';
+import { LTX_IMAGE_FETCH_TIMEOUT_MS, LTX_MAX_IMAGE_URL_BYTES } from '../../shared/domain/ltx/ltx-limits';
 import { invalidRequest } from './ltx-http-error';
 
 /** Fetches an image URL's bytes; the server's default follows LTX's rules, tests may swap it. */

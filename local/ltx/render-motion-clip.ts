@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { CameraMotion } from '../../shared/job-options';
+import type { CameraMotion } from '../../shared/domain/job-options';
 import { CAMERA_PATHS, windowAt, workingSize } from './camera-path';
 import { decodeImageToPlanes, splitPlanes, type Planes } from './decode-image';
 import { findFfmpeg } from './ffmpeg-binaries';

@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolutionSize } from '../../shared/job-options';
-import { LTX_CONCURRENCY_ERROR_TYPE, LTX_ERROR_TYPES, LTX_IMAGE_TO_VIDEO_PATH, LTX_MAX_DATA_URI_BYTES } from '../../shared/ltx/ltx-limits';
-import { checkLtxRequest, type LtxImageToVideoRequest } from '../../shared/ltx/ltx-request';
+import { resolutionSize } from '../../shared/domain/job-options';
+import { LTX_CONCURRENCY_ERROR_TYPE, LTX_ERROR_TYPES, LTX_IMAGE_TO_VIDEO_PATH, LTX_MAX_DATA_URI_BYTES } from '../../shared/domain/ltx/ltx-limits';
+import { checkLtxRequest, type LtxImageToVideoRequest } from '../../shared/domain/ltx/ltx-request';
 import { sniffImageFormat } from './image-format';
 import { fetchImageAsLtxDoes, loadImageBytes, type FetchImage } from './image-source';
 import { FaultSwitch, type LtxFault } from './ltx-fault';

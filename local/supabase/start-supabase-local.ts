@@ -20,7 +20,7 @@ import type { StatementTimeouts } from './request-settings';
 import { unavailable } from './postgrest-error';
 import { attachRealtime } from './realtime/attach-realtime';
 import { createRestRouter } from './rest-router';
-import { SchemaCache } from './schema-cache';
+import { createSchemaCache, type RestSettings } from './rest-settings';
 
 export interface SupabaseLocal {
   url: string;
@@ -62,10 +62,12 @@ export interface SupabaseLocalOptions {
    * stack's: tests and benchmarks that sign in many users raise them.
    */
   authRateLimits?: Partial<AuthRateLimits>;
+  /** REST (PostgREST) settings; see RestSettings. */
+  rest?: RestSettings;
   log?: (line: string) => void;
 }
 
-type Required_ = Required<Omit<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>> & Pick<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>;
+type Required_ = Required<Omit<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret' | 'rest'>> & Pick<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret' | 'rest'>;
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations', import.meta.url));
 
@@ -83,6 +85,7 @@ function withDefaults(opts: SupabaseLocalOptions): Required_ {
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     statementTimeouts: opts.statementTimeouts ?? {},
     authRateLimits: opts.authRateLimits ?? {},
+    rest: opts.rest,
     log: opts.log ?? (() => undefined),
   };
 }
@@ -144,7 +147,7 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
     const database = db;
     const applied = await applyMigrations(database, o.migrationsDir);
     if (applied.length > 0) o.log(`applied migrations: ${applied.join(', ')}`);
-    const cache = new SchemaCache(database);
+    const cache = createSchemaCache(database, o.rest);
     await cache.reload();
     const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
     let down = false;

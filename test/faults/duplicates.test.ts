@@ -3,8 +3,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
 import type { ObjectCreatedNotification } from '../../local/s3/start-object-store';
-import { derivedJobId } from '../../shared/derived-job-id';
-import { buildObjectCreatedEvent } from '../../shared/object-created-event';
+import { derivedJobId } from '../../shared/domain/derived-job-id';
+import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 

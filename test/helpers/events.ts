@@ -1,5 +1,5 @@
-import { buildObjectCreatedEvent, type BuildObjectCreatedInput, type S3ObjectCreatedEvent } from '../../shared/object-created-event';
-import { jobReplayRequestedDetailType, jobStatusChangedDetailType, PIPELINE_EVENT_SOURCE } from '../../shared/event-patterns';
+import { buildObjectCreatedEvent, type BuildObjectCreatedInput, type S3ObjectCreatedEvent } from '../../shared/domain/object-created-event';
+import { jobReplayRequestedDetailType, jobStatusChangedDetailType, PIPELINE_EVENT_SOURCE } from '../../shared/domain/event-patterns';
 
 /**
  * Event builders shared by the tests: the EventBridge events the pipeline receives, in AWS's exact

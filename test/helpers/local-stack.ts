@@ -1,8 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createSupabaseClient } from '../../shared/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import { createLogger, type Logger } from '../../shared/logger';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import { recordingLogger } from './recording-logger';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { TEST_AUTH_RATE_LIMITS } from '../local/supabase/supabase-test-helpers';
 import { backendOptions } from './test-database';
 
@@ -13,11 +13,7 @@ import { backendOptions } from './test-database';
  * Log lines are kept for assertions (and printed when VERBOSE=1).
  */
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<{ stack: LocalStack; logs: string[] }> {
-  const logs: string[] = [];
-  const logger: Logger = createLogger({}, (line) => {
-    logs.push(line);
-    if (process.env.VERBOSE) console.log(line);
-  });
+  const { logger, lines: logs } = recordingLogger({ echo: Boolean(process.env.VERBOSE) });
   const backend = await backendOptions();
   try {
     const stack = await startLocalStack({

@@ -29,7 +29,7 @@ describe('bundleHandler', () => {
         'node_modules/vitest/dist/index.js',
         'test/helpers/events.ts',
         'local/s3/server.ts',
-        'shared/keys.ts',
+        'shared/domain/keys.ts',
         'node_modules/@remotion/lambda-client/dist/esm/index.mjs',
       ]),
     ).toEqual([

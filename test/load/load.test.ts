@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
-import { derivedJobId } from '../../shared/derived-job-id';
+import { derivedJobId } from '../../shared/domain/derived-job-id';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import { signInUser, startTestStack } from '../helpers/local-stack';
 

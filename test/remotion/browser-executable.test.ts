@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserUnavailableError, chromeModeFor, resolveBrowserExecutable, SYSTEM_BROWSER_CANDIDATES } from '../../remotion/browser-executable';
-import { ConfigError } from '../../shared/errors';
+import { ConfigError } from '../../shared/domain/errors';
 
 const only = (...present: string[]) => ({ exists: (p: string) => present.includes(p) });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateRenderRequest } from '../../remotion/validate-render-request';
-import { ValidationError } from '../../shared/errors';
-import type { RenderRequest } from '../../shared/renderer';
+import { ValidationError } from '../../shared/domain/errors';
+import type { RenderRequest } from '../../shared/ports/renderer';
 
 const good = (): RenderRequest => ({
   jobId: 'j',

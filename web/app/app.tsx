@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { GeneratedVideo } from '../../shared/job-store';
+import type { GeneratedVideo } from '../../shared/domain/video-job';
 import type { Session } from './connect';
 import { CreateForm } from './create-form';
 import { JobPanel } from './job-panel';

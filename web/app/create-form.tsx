@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { BUILTIN_JOB_DEFAULTS, CAMERA_MOTIONS, DURATIONS, LIMITS, type CameraMotion, type Duration } from '../../shared/job-options';
-import { MUSIC_FILES } from '../../shared/music';
+import { BUILTIN_JOB_DEFAULTS, CAMERA_MOTIONS, DURATIONS, LIMITS, type CameraMotion, type Duration } from '../../shared/domain/job-options';
+import { MUSIC_FILES } from '../../shared/domain/music';
 import { checkPhoto } from '../client/check-photo';
 import { isAbortError } from '../client/client-errors';
 import type { VideoClient } from '../client/create-video-client';

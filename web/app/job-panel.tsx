@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { GeneratedVideo } from '../../shared/job-store';
+import type { GeneratedVideo } from '../../shared/domain/video-job';
 import type { VideoClient } from '../client/create-video-client';
 import { useVideoJob } from '../react/use-video-job';
 import type { Upload } from './app';

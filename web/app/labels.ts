@@ -1,5 +1,5 @@
-import type { CameraMotion } from '../../shared/job-options';
-import type { JobStatus } from '../../shared/job-status';
+import type { CameraMotion } from '../../shared/domain/job-options';
+import type { JobStatus } from '../../shared/domain/job-status';
 
 /** Words for the pipeline's values, as a user reads them. */
 export const CAMERA_MOTION_LABELS: Record<CameraMotion, string> = {

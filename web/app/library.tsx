@@ -1,4 +1,4 @@
-import type { GeneratedVideo } from '../../shared/job-store';
+import type { GeneratedVideo } from '../../shared/domain/video-job';
 
 interface Props {
   videos: GeneratedVideo[] | null;

@@ -1,7 +1,7 @@
-import { ValidationError } from '../../shared/errors';
-import { checkImage, sniffImageType } from '../../shared/image-check';
-import type { JobOptionsInput } from '../../shared/job-options';
-import { parseUploadRequest, type UploadRequest } from '../../shared/upload-request';
+import { ValidationError } from '../../shared/domain/errors';
+import { checkImage, sniffImageType } from '../../shared/domain/image-check';
+import type { JobOptionsInput } from '../../shared/domain/job-options';
+import { parseUploadRequest, type UploadRequest } from '../../shared/domain/upload-request';
 
 /** A photo as the browser gives it (a `File`), or any Blob with a name. */
 export type PhotoFile = Blob & { name?: string };

@@ -1,5 +1,5 @@
-import { PipelineError } from '../../shared/errors';
-import type { VideoJob } from '../../shared/job-store';
+import { PipelineError } from '../../shared/domain/errors';
+import type { VideoJob } from '../../shared/domain/video-job';
 
 /**
  * Errors the web client throws besides the shared `ValidationError` (a refused file or option,

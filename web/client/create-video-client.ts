@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
-import type { JobOptionsInput } from '../../shared/job-options';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
+import type { JobOptionsInput } from '../../shared/domain/job-options';
 import type { PhotoFile } from './check-photo';
 import { listOpenJobs, listVideos } from './list-videos';
 import type { RetryPolicy } from './put-with-retry';
@@ -12,7 +12,7 @@ import { watchJob, type WatchHandlers } from './watch-job';
 export interface VideoClientOptions {
   /** A supabase-js client for the project (signed in, or about to be: the client reads the session at each call). */
   supabase: SupabaseClient;
-  /** The upload endpoint (`POST /uploads`): the presign Function URL, or `/uploads` on the local stack. */
+  /** The upload endpoint (`POST /uploads`): the web API's Function URL, or `/uploads` on the local stack. */
   uploadsUrl: string;
   /** Where `POST /jobs/{id}/replay` is served; default: the upload endpoint's origin. */
   apiBaseUrl?: string;

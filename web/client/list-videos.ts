@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { RequestError } from './client-errors';
 
 /** The signed-in user's finished videos, newest first (row-level security keeps them to their own). */

@@ -1,6 +1,6 @@
 import { abortError, RequestError } from './client-errors';
 import type { PutProgress, PutTransport } from './upload-transport';
-import { abortableSleep } from '../../shared/abortable-sleep';
+import { abortableSleep } from '../../shared/domain/abortable-sleep';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

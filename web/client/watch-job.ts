@@ -1,5 +1,5 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { abortError, JobFailedError, RequestError } from './client-errors';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';

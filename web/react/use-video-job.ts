@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { VideoClient } from '../client/create-video-client';
 import { isAbortError, JobFailedError } from '../client/client-errors';
 import type { ConnectionState } from '../client/watch-job';
-import type { GeneratedVideo, VideoJob } from '../../shared/job-store';
+import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 
 export interface VideoJobState {
   /** The job's row as last heard (null until the first read). */

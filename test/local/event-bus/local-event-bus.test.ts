@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../shared/errors';
-import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../../../shared/event-patterns';
+import { ValidationError } from '../../../shared/domain/errors';
+import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../../../shared/domain/event-patterns';
 import { LocalEventBus } from '../../../local/event-bus/local-event-bus';
 import { imageCreatedEvent, ltxVideoCreatedEvent, TEST_BUCKET } from '../../helpers/events';
 

@@ -1,7 +1,7 @@
 import { CopyObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../../../shared/event-patterns';
-import { parseObjectCreatedEvent } from '../../../shared/object-created-event';
+import { imagesCreatedPattern, ltxVideosCreatedPattern } from '../../../shared/domain/event-patterns';
+import { parseObjectCreatedEvent } from '../../../shared/domain/object-created-event';
 import { LocalEventBus } from '../../../local/event-bus/local-event-bus';
 import { bridgeObjectEvents } from '../../../local/event-bus/object-events-bridge';
 import { startObjectStore, type LocalObjectStore } from '../../../local/s3/start-object-store';

@@ -1,6 +1,6 @@
 import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobStatusChangedDetailType, jobStatusChangedPattern, PIPELINE_EVENT_SOURCE } from '../../../shared/event-patterns';
+import { jobStatusChangedDetailType, jobStatusChangedPattern, PIPELINE_EVENT_SOURCE } from '../../../shared/domain/event-patterns';
 import { LocalEventBus } from '../../../local/event-bus/local-event-bus';
 import { startPutEventsServer, type PutEventsServer } from '../../../local/event-bus/put-events-server';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMERA_MOTIONS, type CameraMotion } from '../../../shared/job-options';
-import { toDataUri } from '../../../shared/ltx/image-uri';
+import { CAMERA_MOTIONS, type CameraMotion } from '../../../shared/domain/job-options';
+import { toDataUri } from '../../../shared/domain/ltx/image-uri';
 import { startLtxServer, type LtxServer } from '../../../local/ltx/server';
 import { lumaFrames, meanAbsDiff, probeVideo, sharpness } from './probe-video';
 import { makeTestPhoto, makeTestWebp } from './test-photo';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDataUri } from '../../../shared/ltx/image-uri';
+import { toDataUri } from '../../../shared/domain/ltx/image-uri';
 import { startLtxServer, type LtxServer } from '../../../local/ltx/server';
 import { makeTestPhoto } from './test-photo';
 

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { MUSIC_FILES, DEFAULT_MUSIC_FILE } from './music';
+import { toValidationError } from './format-zod-error';
+
+/** Camera motions LTX-2 accepts (docs.ltx.video). */
+export const CAMERA_MOTIONS = ['dolly_in', 'dolly_out', 'dolly_left', 'dolly_right', 'jib_up', 'jib_down', 'static', 'focus_shift'] as const;
+export type CameraMotion = (typeof CAMERA_MOTIONS)[number];
+export const LTX_MODELS = ['ltx-2-fast', 'ltx-2-pro'] as const;
+export type LtxModel = (typeof LTX_MODELS)[number];
+export const LTX_RESOLUTIONS = ['1920x1080', '2560x1440', '3840x2160'] as const;
+export type LtxResolution = (typeof LTX_RESOLUTIONS)[number];
+export const DURATIONS = [6, 8, 10] as const;
+export type Duration = (typeof DURATIONS)[number];
+export const FPS_VALUES = [25, 50] as const;
+export type Fps = (typeof FPS_VALUES)[number];
+
+export const LIMITS = {
+  titleMaxLength: 80,
+  subtitleMaxLength: 120,
+  promptMaxLength: 1000,
+  filenameMaxLength: 200,
+} as const;
+
+/** What a user may choose for a job; everything optional, defaults filled by `resolveJobOptions`. */
+export const jobOptionsInputSchema = z.object({
+  title: z.string().trim().min(1).max(LIMITS.titleMaxLength).optional(),
+  subtitle: z.string().trim().max(LIMITS.subtitleMaxLength).optional(),
+  prompt: z.string().trim().min(1).max(LIMITS.promptMaxLength).optional(),
+  cameraMotion: z.enum(CAMERA_MOTIONS).optional(),
+  duration: z.union([z.literal(6), z.literal(8), z.literal(10)]).optional(),
+  musicFile: z.enum(MUSIC_FILES).optional(),
+});
+export type JobOptionsInput = z.infer<typeof jobOptionsInputSchema>;
+
+/**
+ * The job's options with nothing left optional: what the handlers work on. A type, not an interface,
+ * so it is assignable to the generated `Json` of the `video_jobs.options` column.
+ */
+export type JobOptions = {
+  title: string;
+  subtitle: string;
+  prompt: string;
+  cameraMotion: CameraMotion;
+  duration: Duration;
+  musicFile: string;
+  model: LtxModel;
+  resolution: LtxResolution;
+  fps: Fps;
+};
+
+/** A deployment's defaults cover every option (model, resolution and fps are not the user's to choose). */
+export type JobDefaults = JobOptions;
+
+export const BUILTIN_JOB_DEFAULTS: JobDefaults = {
+  title: 'Your Villa',
+  subtitle: 'Discover your private sanctuary',
+  prompt: 'Slow cinematic camera move through a luxury holiday villa, warm golden light, gentle breeze',
+  cameraMotion: 'dolly_in',
+  duration: 6,
+  musicFile: DEFAULT_MUSIC_FILE,
+  model: 'ltx-2-fast',
+  resolution: '1920x1080',
+  fps: 25,
+};
+
+/** Fills every default in one place (the user's choice wins over the deployment's defaults). */
+export function resolveJobOptions(input: JobOptionsInput, defaults: JobDefaults): JobOptions {
+  return {
+    title: input.title ?? defaults.title,
+    subtitle: input.subtitle ?? defaults.subtitle,
+    prompt: input.prompt ?? defaults.prompt,
+    cameraMotion: input.cameraMotion ?? defaults.cameraMotion,
+    duration: input.duration ?? defaults.duration,
+    musicFile: input.musicFile ?? defaults.musicFile,
+    model: defaults.model,
+    resolution: defaults.resolution,
+    fps: defaults.fps,
+  };
+}
+
+/** Options as stored in a job row (`video_jobs.options`, jsonb): complete, every value one we accept. */
+const storedOptionsSchema = z.object({
+  title: z.string(),
+  subtitle: z.string(),
+  prompt: z.string(),
+  cameraMotion: z.enum(CAMERA_MOTIONS),
+  duration: z.literal(DURATIONS),
+  musicFile: z.string(),
+  model: z.enum(LTX_MODELS),
+  resolution: z.enum(LTX_RESOLUTIONS),
+  fps: z.literal(FPS_VALUES),
+});
+
+/**
+ * Checks a job row's `options` on the way out of the database (jsonb is any JSON to the type system):
+ * a row written by another version or by hand that lacks a field is an error naming it, never a job
+ * that renders `undefined`.
+ */
+export function parseStoredOptions(value: unknown): JobOptions {
+  const parsed = storedOptionsSchema.safeParse(value);
+  if (!parsed.success) throw toValidationError(parsed.error, value, 'options');
+  return parsed.data;
+}
+
+export function resolutionSize(resolution: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(resolution);
+  if (!match) throw new Error(`resolution must look like 1920x1080, got ${JSON.stringify(resolution)}`);
+  return { width: Number(match[1]), height: Number(match[2]) };
+}

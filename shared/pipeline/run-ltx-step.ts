@@ -1,0 +1,195 @@
+import { createReadStream } from 'node:fs';
+import type { PipelineConfig } from '../config';
+import { describeError, isRetryable, ValidationError } from '../domain/errors';
+import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from '../domain/image-check';
+import { optionsForNewPhoto, optionsToMetadata } from '../domain/job-metadata';
+import type { JobReporter } from './job-reporter';
+import type { JobStore } from '../ports/job-store';
+import type { VideoJob } from '../domain/video-job';
+import { isUuid, ltxVideoKey } from '../domain/keys';
+import { derivedJobId } from '../domain/derived-job-id';
+import type { Logger } from '../ports/logger';
+import type { DroppedPhoto, PipelineObject, UploadedPhoto } from '../domain/pipeline-object';
+import type { ObjectStore, PutOptions } from '../ports/object-store';
+import type { VideoGenerator } from '../ports/video-generator';
+import type { StepOutcome } from './step-outcome';
+import { chooseImageUri, dataUriLength } from '../domain/ltx/image-uri';
+import { LTX_MAX_DATA_URI_BYTES } from '../domain/ltx/ltx-limits';
+
+export interface LtxStepDeps {
+  store: ObjectStore;
+  jobs: JobStore;
+  generator: VideoGenerator;
+  reporter: JobReporter;
+  logger: Logger;
+  config: Pick<PipelineConfig, 'jobDefaults' | 'operatorUserId' | 'maxJobAttempts'>;
+}
+
+
+/**
+ * `images/` Object Created → the base clip under `ltx-videos/`. Safe under at-least-once delivery:
+ * only the delivery that claims the job (a compare-and-set on its status) calls LTX; every other
+ * delivery of the same object is skipped. Transient failures release the claim and throw, so the
+ * event's retry picks the job up again; permanent ones mark the job failed with a reason.
+ */
+export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Promise<StepOutcome> {
+  const { logger } = deps;
+  if (object.kind !== 'uploaded-photo' && object.kind !== 'dropped-photo') return { outcome: 'skipped', reason: `${object.key} is not a photo under images/` };
+
+  const job = await findOrCreateJob(deps, object);
+  if ('skipped' in job) return { outcome: 'skipped', reason: job.skipped };
+  if (job.status !== 'pending_upload' && job.status !== 'queued') {
+    return { outcome: 'skipped', jobId: job.id, reason: `job is already ${job.status}` };
+  }
+  if (job.attempts >= deps.config.maxJobAttempts) {
+    await deps.reporter.fail(job, `Video generation gave up after ${job.attempts} attempts. ${job.error ?? ''}`.trim());
+    return { outcome: 'failed', jobId: job.id, reason: 'attempts exhausted' };
+  }
+  const claimed = await deps.jobs.updateWhere(
+    job.id,
+    ['pending_upload', 'queued'],
+    { status: 'generating', progress: 5, attempts: job.attempts + 1, source_etag: object.etag, error: null },
+    job.attempts,
+  );
+  if (!claimed) return { outcome: 'skipped', jobId: job.id, reason: 'another delivery claimed the job' };
+  await deps.reporter.statusChanged(claimed);
+
+  try {
+    await generateClip(deps, claimed, object);
+    return { outcome: 'done', jobId: claimed.id };
+  } catch (err) {
+    const reason = describeError(err);
+    if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
+      logger.log('warn', 'ltx step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
+      // Release the claim so the retried delivery can take it again.
+      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${reason}` });
+      deps.reporter.forget(claimed.id);
+      throw err;
+    }
+    logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
+    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${reason}` : reason);
+    return { outcome: 'failed', jobId: claimed.id, reason };
+  }
+}
+
+async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Promise<void> {
+  const sourceKey = job.source_key ?? object.key;
+  const head = await deps.store.head(sourceKey);
+  if (!head) throw new ValidationError('image', `The photo ${sourceKey} is no longer in the bucket.`);
+  // Read no more than the limit allows: an oversized object fails on its size before any download.
+  checkImageSize(head.size);
+  const bytes = await deps.store.getBytes(sourceKey, MAX_IMAGE_BYTES);
+  const contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+  // Inline when the data URI fits LTX's limit (counted encoded: about 5.2 MB of photo), else by a URL.
+  const inline = dataUriLength(bytes.length, contentType) <= LTX_MAX_DATA_URI_BYTES;
+  const imageUri = chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });
+
+  const ticker = startProgressTicker(deps.reporter, job.id);
+  try {
+    const clip = await deps.generator.generate({ imageUri, options: job.options });
+    const ltxKey = ltxVideoKey(job.user_id, job.id);
+    try {
+      await putClip(deps, ltxKey, clip.path, {
+        contentType: 'video/mp4',
+        contentLength: clip.sizeBytes,
+        metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
+      });
+    } finally {
+      await clip.dispose();
+    }
+    // The clip's own event may already have started the render: only touch the row if it has not.
+    // `attempts` restarts at 0: it counts the attempts of the stage in progress.
+    await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0 });
+    deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts });
+  } finally {
+    ticker.stop();
+  }
+}
+
+/** Attempts of the clip's upload, and the wait before the second (doubling after). */
+const CLIP_PUT_ATTEMPTS = 4;
+const CLIP_PUT_FIRST_DELAY_MS = 250;
+
+/**
+ * The SDK cannot retry a streamed body, and failing the step here would throw away a clip that was
+ * paid for (the event's retry asks LTX again). The clip is on disk: each attempt reads it afresh.
+ */
+async function putClip(deps: LtxStepDeps, key: string, path: string, options: PutOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.put(key, createReadStream(path), options);
+      return;
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= CLIP_PUT_ATTEMPTS) throw err;
+      const delayMs = CLIP_PUT_FIRST_DELAY_MS * 2 ** (attempt - 1);
+      deps.logger.log('warn', 'clip upload failed, retrying', { key, attempt, delayMs, error: describeError(err) });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+/**
+ * LTX answers in one piece after 30 to 120 s with no progress of its own; the bar creeps from 5 %
+ * towards 45 % on a one-minute time constant so the user sees the job is alive.
+ */
+function startProgressTicker(reporter: JobReporter, jobId: string): { stop(): void } {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const t = (Date.now() - started) / 60_000;
+    void reporter.progress(jobId, 'generating', 5 + 40 * (1 - Math.exp(-t)));
+  }, 3000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+type Photo = UploadedPhoto | DroppedPhoto;
+type ResolvedJob = VideoJob | { skipped: string };
+
+/**
+ * The job an `images/` object belongs to. An upload through the endpoint has one already (its id is
+ * in the key); a photo dropped by hand gets one now, with an id derived from bucket, key and ETag so
+ * every delivery of the same event finds the same job.
+ */
+async function findOrCreateJob(deps: LtxStepDeps, photo: Photo): Promise<ResolvedJob> {
+  if (photo.kind === 'uploaded-photo') {
+    const existing = await deps.jobs.get(photo.jobId);
+    if (existing) {
+      if (existing.user_id !== photo.userId || existing.source_key !== photo.key) {
+        deps.logger.log('warn', 'object key does not match its job', { key: photo.key, jobId: existing.id });
+        return { skipped: `job ${existing.id} belongs to another key` };
+      }
+      return existing;
+    }
+  }
+  const head = await deps.store.head(photo.key);
+  if (!head) return { skipped: `${photo.key} no longer exists` };
+  const etag = head.etag ?? photo.etag;
+  let jobId: string;
+  let userId: string;
+  if (photo.kind === 'uploaded-photo') {
+    // An upload key whose job is gone (or one an operator copied in by hand): the key names both.
+    ({ jobId, userId } = photo);
+  } else {
+    jobId = derivedJobId(photo.bucket, photo.key, etag);
+    const existing = await deps.jobs.get(jobId);
+    if (existing) return existing;
+    const metaOwner = head.metadata['user-id'];
+    userId = (isUuid(metaOwner) ? metaOwner : null) ?? photo.ownerId ?? deps.config.operatorUserId;
+  }
+  // Bad metadata is the operator's to fix: the job is recorded as failed with the reason, so it is seen.
+  const { options, invalid } = optionsForNewPhoto(head.metadata, photo.kind === 'dropped-photo' ? photo.title : '', deps.config.jobDefaults);
+  const job = await deps.jobs.createIfAbsent({
+    id: jobId,
+    user_id: userId,
+    status: invalid ? 'failed' : 'queued',
+    options,
+    origin: 'operator',
+    source_key: photo.key,
+    source_etag: etag,
+    error: invalid ?? null,
+  });
+  deps.logger.log('info', 'job created for a dropped photo', { jobId, key: photo.key, userId });
+  await deps.reporter.statusChanged(job);
+  if (invalid) return { skipped: invalid };
+  return job;
+}
