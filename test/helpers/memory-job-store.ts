@@ -32,8 +32,16 @@ export class MemoryJobStore implements JobStore {
     if (error) throw error;
   }
 
+  private lastStamp = 0;
+
+  /**
+   * Postgres stamps rows in microseconds, so two writes never tie; a millisecond clock can, and a tie
+   * would make "least recently updated first" depend on insertion order. Each stamp is therefore at least
+   * one millisecond after the previous one.
+   */
   private stamp(): string {
-    return this.now().toISOString();
+    this.lastStamp = Math.max(this.now().getTime(), this.lastStamp + 1);
+    return new Date(this.lastStamp).toISOString();
   }
 
   private checkRow(row: VideoJob): void {

@@ -8,8 +8,9 @@
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupabaseLocal, type SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
-import { TEST_DATABASE_URL, waitFor } from './realtime-harness';
+import type { SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
+import { startTestSupabase } from '../supabase-test-helpers';
+import { waitFor } from './realtime-harness';
 
 /** Policies a project would write for private channels, and a table whose trigger broadcasts its changes. */
 const SCHEMA_SQL = `
@@ -68,7 +69,7 @@ function collect(channel: RealtimeChannel, event = '*'): Broadcast[] {
 }
 
 beforeAll(async () => {
-  local = await startSupabaseLocal({ port: 0, dataDir: null, databaseUrl: TEST_DATABASE_URL });
+  local = await startTestSupabase();
   await local.db.query(SCHEMA_SQL);
 });
 afterAll(async () => {

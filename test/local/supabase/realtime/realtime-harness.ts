@@ -9,10 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type RealtimePostgresChangesPayload, type SupabaseClient } from '@supabase/supabase-js';
-import { createPgliteDatabase } from '../../../../local/supabase/pglite-database';
-import { createPostgresDatabase } from '../../../../local/supabase/postgres-database';
 import type { Database, JwtClaims } from '../../../../local/supabase/database';
 import { attachRealtime } from '../../../../local/supabase/realtime/attach-realtime';
+import { createTestDatabase } from '../../../helpers/test-database';
 
 const SECRET = new TextEncoder().encode('realtime-test-secret-at-least-32-characters');
 
@@ -74,17 +73,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/**
- * A real PostgreSQL for these suites instead of PGlite: an empty database of one's own (the files
- * create tables in it), e.g. `REALTIME_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/rt`,
- * one file at a time. Unset (the default), every file gets its own in-memory PGlite.
- */
-export const TEST_DATABASE_URL = process.env.REALTIME_TEST_DATABASE_URL || undefined;
-
 export async function startHarness(opts: { port?: number; db?: Database } = {}): Promise<Harness> {
-  const db =
-    opts.db ??
-    (TEST_DATABASE_URL ? await createPostgresDatabase({ connectionString: TEST_DATABASE_URL }) : await createPgliteDatabase({ dataDir: null }));
+  const db = opts.db ?? (await createTestDatabase());
   await db.query(SCHEMA_SQL);
   const logs: string[] = [];
   const anonKey = await signToken({ role: 'anon', iss: 'supabase-demo' });

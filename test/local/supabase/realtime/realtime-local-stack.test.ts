@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupabaseLocal, type SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
-import { TEST_DATABASE_URL, listen, waitFor } from './realtime-harness';
+import type { SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
+import { startTestSupabase } from '../supabase-test-helpers';
+import { listen, waitFor } from './realtime-harness';
 
 function clientFor(local: { url: string; anonKey: string }, accessToken?: string): SupabaseClient {
   return createClient(local.url, local.anonKey, {
@@ -31,7 +32,7 @@ describe('Realtime on the local Supabase stack', () => {
   let service: SupabaseClient;
 
   beforeAll(async () => {
-    local = await startSupabaseLocal({ port: 0, dataDir: null, databaseUrl: TEST_DATABASE_URL });
+    local = await startTestSupabase();
     service = clientFor(local, local.serviceRoleKey);
   });
   afterAll(async () => {
