@@ -176,6 +176,8 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
         if (down) return sendJson(res, 503, new GoTrueError(503, 'service_unavailable', 'Auth service is unavailable: the local database is marked down').toJSON(), { 'X-Supabase-Api-Version': AUTH_API_VERSION });
         return auth(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
       }
+      // Realtime's HTTP Broadcast API (realtime-js httpSend(), and send() before a channel has joined).
+      if (path.startsWith('/realtime/v1/api/')) return realtime.handleApi(req, res, path.slice('/realtime/v1/api'.length));
       sendJson(res, 404, { message: `no route for ${req.method} ${path}: the local Supabase serves /rest/v1, /auth/v1 and /realtime/v1/websocket` });
     };
 
