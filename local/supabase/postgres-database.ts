@@ -84,7 +84,12 @@ export async function createPostgresDatabase(opts: PostgresDatabaseOptions): Pro
       client.on('notification', (n) => {
         for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
       });
+      let lost = false;
       client.on('error', (err) => {
+        // pg can report one failure more than once (an error message, then the socket's end):
+        // release and reconnect once, since pg-pool throws on a second release.
+        if (lost || closed) return; // close() has released it already
+        lost = true;
         log(`postgres: LISTEN connection lost (${err.message}); reconnecting`);
         client.release(true);
         listener = undefined;
