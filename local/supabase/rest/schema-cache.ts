@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './database';
+import type { SqlExecutor } from '../database/database';
 import { readColumns, readForeignKeys, readFunctions, readPrimaryKeys, readRoleSettings, readViewColumnUsage, type FunctionRow } from './schema-catalog';
 import { buildRelationships, computedRelationships } from './schema-relationships';
 import { keyOf, type FunctionInfo, type QualifiedName, type Relationship, type TableInfo } from './schema-types';
