@@ -19,7 +19,7 @@ import { startPutEventsServer } from './event-bus/put-events-server';
 import { loadLocalCredentials } from './local-credentials';
 import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
-import { startSupabaseLocal } from './supabase/start-supabase-local';
+import { startSupabaseLocal, type SupabaseLocalOptions } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
 import { LocalWebhookRenderer } from './render-webhook/local-webhook-renderer';
 import { REMOTION_WEBHOOK_PATH } from '../shared/domain/remotion-webhook';
@@ -64,6 +64,10 @@ export interface LocalStackOptions {
   wrapGenerator?: (generator: VideoGenerator) => VideoGenerator;
   /** How the local Supabase signs user access tokens (ES256: the API handler verifies them through the JWKS). */
   accessTokenAlgorithm?: 'HS256' | 'ES256';
+  /** A real PostgreSQL behind the local Supabase API instead of PGlite (DATABASE_URL). */
+  databaseUrl?: string;
+  /** The local Supabase's auth limits (GoTrue's defaults); tests and benchmarks that sign in many users raise them. */
+  authRateLimits?: SupabaseLocalOptions['authRateLimits'];
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -87,6 +91,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       port: ports.supabase ?? 54321,
       dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
       ...(options.accessTokenAlgorithm ? { accessTokenAlgorithm: options.accessTokenAlgorithm } : {}),
+      databaseUrl: options.databaseUrl,
+      authRateLimits: options.authRateLimits,
       log: (line) => logger.log('debug', line, { part: 'supabase' }),
     });
     stops.push(() => supabase.stop());
