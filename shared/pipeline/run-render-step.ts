@@ -49,10 +49,18 @@ export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject
   if (object.kind !== 'clip') return { outcome: 'skipped', reason: object.kind === 'other' ? object.notOurs : `${object.key} is not a clip` };
   // One clip per job until jobs ask for several formats; a clip of an orientation is not this step's yet.
   if (object.orientation) return { outcome: 'skipped', jobId: object.jobId, reason: `${object.orientation} clips are not rendered: the job renders from its one clip` };
-  const job = await deps.jobs.get(object.jobId);
+  let job = await deps.jobs.get(object.jobId);
   if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
   if (job.user_id !== object.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };
-  if (job.status === 'rendering') return resume(deps, job);
+  if (job.status === 'rendering') {
+    const resumed = await resume(deps, job);
+    if (resumed.outcome !== 'retry') return resumed;
+    // The recorded render ended without output and the job has attempts left: this delivery starts
+    // the next attempt at once (nothing else would bring the clip's event back before the sweeper).
+    deps.logger.log('info', 'render handed back, starting the next attempt', { jobId: job.id, reason: resumed.reason });
+    job = await deps.jobs.get(job.id);
+    if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
+  }
   if (job.status !== 'generating') return { outcome: 'skipped', jobId: job.id, reason: `job is ${job.status}` };
   if (job.attempts >= deps.config.maxJobAttempts && job.ltx_key) {
     await deps.reporter.fail(job, `Rendering gave up after ${job.attempts} attempts. ${job.error ?? ''}`.trim());
@@ -84,7 +92,10 @@ export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject
 /** Starts the render the claimed job needs, unless its render row says one is running or done. */
 async function start(deps: RenderStepDeps, job: VideoJob, clipKey: string, now: Date): Promise<StepOutcome> {
   const reserved = await deps.renders.reserve(job.id, DEFAULT_RENDER_FORMAT, new Date(now.getTime() - RENDER_START_ABANDONED_MS));
-  if (!reserved) return resume(deps, job);
+  if (!reserved) {
+    const resumed = await resume(deps, job);
+    return resumed.outcome === 'retry' ? { outcome: 'skipped', jobId: job.id, reason: `retrying: ${resumed.reason}` } : resumed;
+  }
   const size = deps.config.renderSize ?? resolutionSize(job.options.resolution);
   let started;
   try {
@@ -130,7 +141,10 @@ async function start(deps: RenderStepDeps, job: VideoJob, clipKey: string, now: 
  * The job is `rendering`: a render was started for it. Finish it if its output is there, fail or
  * retry it if it ended without output, and otherwise leave it to its webhook. Never starts a render.
  */
-async function resume(deps: RenderStepDeps, job: VideoJob): Promise<StepOutcome> {
+/** What a resume found: the step's outcome, or "the render ended without output, start another". */
+type Resumed = StepOutcome | { outcome: 'retry'; reason: string };
+
+async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
   const finished = await findDeliverables(deps.store, job);
   if (finished) {
     // The render finished and its webhook was lost or failed on the database: record it now.
@@ -145,13 +159,13 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<StepOutcome>
     // Claimed, but no render was ever recorded as started: the process died between the claim and
     // the start. Once that is certain (quiet for a while), hand the clip back: the next delivery starts it.
     if (!quiet(render?.updated_at ?? job.updated_at)) return { outcome: 'skipped', jobId: job.id, reason: render ? 'render is starting' : 'job is rendering' };
-    await deps.jobs.updateWhere(job.id, ['rendering'], { status: 'generating', error: 'Retrying after: the render was never started' });
-    return { outcome: 'skipped', jobId: job.id, reason: 'render never started: the clip is handed back' };
+    const released = await deps.jobs.updateWhere(job.id, ['rendering'], { status: 'generating', error: 'Retrying after: the render was never started' });
+    return released ? { outcome: 'retry', reason: 'the render was never started' } : { outcome: 'skipped', jobId: job.id, reason: 'another delivery moved the job' };
   }
   if (render.status === 'failed' || render.status === 'timeout') {
     // The render's end was recorded but the job was not moved on (the database failed in between).
     const outcome = await renderFailed(deps, job, render.error ?? `render ${render.status}`, true);
-    return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason: render.error ?? render.status } : { outcome: 'skipped', jobId: job.id, reason: `retrying: ${render.error}` };
+    return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason: render.error ?? render.status } : { outcome: 'retry', reason: render.error ?? render.status };
   }
   if (!render.render_id || !render.bucket_name || !isRenderInFlight(render.status)) {
     return endWithout(deps, job, render, 'failed', `render ${render.render_id} is ${render.status} but its output is not in the bucket`, true);
@@ -169,8 +183,8 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<StepOutcome>
   return endWithout(deps, job, render, 'failed', state.reason, state.retryable);
 }
 
-async function endWithout(deps: RenderStepDeps, job: VideoJob, render: VideoRender, status: 'failed' | 'timeout', reason: string, retryable: boolean): Promise<StepOutcome> {
+async function endWithout(deps: RenderStepDeps, job: VideoJob, render: VideoRender, status: 'failed' | 'timeout', reason: string, retryable: boolean): Promise<Resumed> {
   await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status, error: reason, finished_at: new Date().toISOString() }, render.render_id ?? undefined);
   const outcome = await renderFailed(deps, job, reason, retryable);
-  return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason } : { outcome: 'skipped', jobId: job.id, reason: `retrying: ${reason}` };
+  return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason } : { outcome: 'retry', reason };
 }

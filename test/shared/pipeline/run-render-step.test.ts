@@ -104,6 +104,17 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(h.starter.starts).toHaveLength(1);
   });
 
+  it('a render the renderer lost (the local stack restarted) is started again by the next delivery, once', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    h.starter.states.clear();
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ attempt: 2, render_id: 'render-2', status: 'rendering' });
+    expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render render-2 is running; its webhook finishes the job' });
+    expect(h.starter.starts).toHaveLength(2);
+  });
+
   it('a start whose record was never written (the process died inside the call) is not started again until it is abandoned', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);

@@ -32,16 +32,15 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     expect(h.generator.calls).toHaveLength(1);
   });
 
-  it('a job stuck rendering whose render never started: its clip copied, and the redelivery hands it back to be started', async () => {
+  it('a job stuck rendering whose render never started: its clip copied, and the redelivery starts the render', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await generating(h);
     await h.jobs.updateWhere(job.id, ['generating'], { status: 'rendering', attempts: 1 });
     h.clock.advance(STUCK);
     expect(await h.sweep()).toMatchObject({ redriven: 1 });
     expect(h.store.touched).toEqual([clipKey]);
-    expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render never started: the clip is handed back' });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1 });
-    expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
     expect(h.starter.starts).toHaveLength(1);
   });
 
@@ -65,9 +64,10 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     await h.sweep();
     expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render render-1 is running; its webhook finishes the job' });
     h.starter.states.set('render-1', { state: 'failed', reason: 'render render-1 failed: Chromium crashed', retryable: true });
-    expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'retrying: render render-1 failed: Chromium crashed' });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating' });
-    expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
+    // The same delivery records the failure and starts the next attempt.
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.renders.get(job.id, 'landscape')).toMatchObject({ status: 'rendering', attempt: 2, render_id: 'render-2' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
     expect(h.starter.starts).toHaveLength(2);
   });
 
