@@ -108,7 +108,8 @@ export class PipelineStack extends TerraformStack {
 
     // api (the web app's API and Remotion's webhook): the presigned PUT is signed with this role, so it
     // may only ever put under images/; a replay copies the user's photo onto itself, hence the read
-    // there too; the webhook checks the deliverables (HEAD) before completing a job. No ListBucket:
+    // there too; the webhook checks the deliverables (HEAD) before completing a job, and redrives the
+    // clip of a render that failed. No ListBucket:
     // a missing deliverable answers 403, the webhook then fails with 5xx for Remotion to retry, and
     // the sweeper's resume (the render function, which may tell missing from forbidden) settles it.
     const api = fn(
@@ -126,6 +127,8 @@ export class PipelineStack extends TerraformStack {
       [
         objects('PutPhotos', ['s3:PutObject', 's3:GetObject'], [IMAGES_PREFIX]),
         objects('CheckDeliverables', ['s3:GetObject'], CDN_PREFIXES),
+        // A failed render's webhook copies the clip onto itself: its event starts the next attempt.
+        objects('RedriveClips', ['s3:GetObject', 's3:PutObject'], [LTX_VIDEOS_PREFIX]),
         publish,
         ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.supabaseJwtSecretParam, inputs.remotionWebhookSecretParam]),
       ],

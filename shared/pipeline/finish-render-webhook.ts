@@ -1,5 +1,7 @@
 import type { RemotionWebhook } from '../domain/remotion-webhook';
 import type { RenderStatus } from '../domain/video-render';
+import type { VideoJob } from '../domain/video-job';
+import { ltxVideoKey } from '../domain/keys';
 import type { ObjectStore } from '../ports/object-store';
 import type { RenderRecords } from '../ports/render-records';
 import { completeRender, type CompleteRenderDeps } from './complete-render';
@@ -8,7 +10,7 @@ import { renderFailed, type RenderFailureDeps } from './render-outcome';
 
 export type RenderWebhookDeps = CompleteRenderDeps &
   RenderFailureDeps & {
-    store: Pick<ObjectStore, 'head' | 'presignGet'>;
+    store: Pick<ObjectStore, 'head' | 'presignGet' | 'touch'>;
     renders: RenderRecords;
   };
 
@@ -46,7 +48,7 @@ export async function finishRenderWebhook(deps: RenderWebhookDeps, webhook: Remo
     if (!finished) {
       const reason = 'Remotion reported the render finished, but the video or its poster is not in the bucket';
       await deps.renders.updateWhere(jobId, format, ['succeeded'], { status: 'failed', error: reason }, webhook.renderId);
-      return { outcome: await renderFailed(deps, job, reason, true), jobId };
+      return { outcome: await retryOrFail(deps, job, reason), jobId };
     }
     return (await completeRender(deps, job, finished)) ? { outcome: 'completed', jobId } : ignored('job was completed meanwhile');
   }
@@ -58,5 +60,16 @@ export async function finishRenderWebhook(deps: RenderWebhookDeps, webhook: Remo
   const recorded = await deps.renders.updateWhere(jobId, format, IN_FLIGHT, { status: webhook.type === 'timeout' ? 'timeout' : 'failed', error: reason, finished_at: now }, webhook.renderId);
   if (!recorded) return ignored(`render is ${render.status}`);
   if (job.status !== 'rendering') return ignored(`job is ${job.status}`);
-  return { outcome: await renderFailed(deps, job, reason, true), jobId };
+  return { outcome: await retryOrFail(deps, job, reason), jobId };
+}
+
+/**
+ * Hands the job back for another render, then brings the clip's event back at once (a copy of the
+ * clip onto itself, as the sweeper does): the render step then starts the next attempt through the
+ * same path, queue and limits as the first.
+ */
+async function retryOrFail(deps: RenderWebhookDeps, job: VideoJob, reason: string): Promise<'retrying' | 'failed'> {
+  const outcome = await renderFailed(deps, job, reason, true);
+  if (outcome === 'retrying') await deps.store.touch(job.ltx_key ?? ltxVideoKey(job.user_id, job.id));
+  return outcome;
 }

@@ -56,8 +56,8 @@ describe('least privilege', () => {
     for (const handler of ['ltx', 'render', 'sweep']) expect(lists(handler), handler).toHaveLength(1);
   });
 
-  it('api puts photos (its role signs the presigned PUT), reads them (a replay copies one onto itself) and checks deliverables (the webhook)', () => {
-    expect(objectGrants('api')).toEqual(['s3:GetObject images/*', 's3:GetObject renders/*', 's3:GetObject thumbnails/*', 's3:PutObject images/*']);
+  it('api puts photos (its role signs the presigned PUT), reads them (a replay copies one onto itself), checks deliverables and redrives a failed render\'s clip (the webhook)', () => {
+    expect(objectGrants('api')).toEqual(['s3:GetObject images/*', 's3:GetObject ltx-videos/*', 's3:GetObject renders/*', 's3:GetObject thumbnails/*', 's3:PutObject images/*', 's3:PutObject ltx-videos/*']);
   });
 
   it('ltx reads photos and writes base clips', () => {

@@ -178,7 +178,9 @@ describe('runRenderStep: failures and limits', () => {
     const first = h.starter.renderId();
     expect(await h.webhook(h.starter.fail(first, 'Chromium crashed'))).toEqual({ outcome: 'retrying', jobId: job.id });
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
-    expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
+    // The clip is copied onto itself: its event brings the next attempt at once.
+    expect(h.store.touched).toEqual([clipKey]);
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
     expect(h.starter.starts).toHaveLength(2);
     // The first render's success arriving late is not the job's render any more.
     expect(await h.webhook(await h.starter.complete(first))).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the job's current render` });
