@@ -176,8 +176,14 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
     return { outcome: 'skipped', jobId: job.id, reason: `render ${render.render_id} is running; its webhook finishes the job` };
   }
   if (state.state === 'done') {
+    // It may have finished since the deliverables were looked for: look again before judging.
+    const output = await findDeliverables(deps.store, job);
+    if (output) {
+      await completeRender(deps, job, output);
+      return { outcome: 'done', jobId: job.id };
+    }
     // Done but the deliverables are not (both) there: Remotion wrote elsewhere, or they were deleted.
-    return endWithout(deps, job, render, 'failed', `render ${render.render_id} finished but its output is not in the bucket`, false);
+    return endWithout(deps, job, render, 'failed', `render ${render.render_id} finished but its output is not in the bucket`, true);
   }
   if (state.state === 'lost') return endWithout(deps, job, render, 'failed', `render ${render.render_id} was lost (the renderer no longer knows it)`, true);
   return endWithout(deps, job, render, 'failed', state.reason, state.retryable);

@@ -115,6 +115,21 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(h.starter.starts).toHaveLength(2);
   });
 
+  it('a render that finishes while a redelivery looks at it is completed from its output, not judged missing', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    // The first look at the bucket finds nothing; by the time the render's state is read, it is done.
+    const state = h.starter.state.bind(h.starter);
+    h.starter.state = async (render) => {
+      await h.starter.complete(render.renderId);
+      return state(render);
+    };
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', error: null });
+    expect(h.starter.starts).toHaveLength(1);
+  });
+
   it('a start whose record was never written (the process died inside the call) is not started again until it is abandoned', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
