@@ -147,8 +147,10 @@ type Resumed = StepOutcome | { outcome: 'retry'; reason: string };
 async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
   const finished = await findDeliverables(deps.store, job);
   if (finished) {
-    // The render finished and its webhook was lost or failed on the database: record it now.
+    // The render finished and its webhook was lost or failed on the database: record it now, and
+    // free its slot (a row left `rendering` would count against the render limit).
     deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
+    await markSucceeded(deps, job);
     await completeRender(deps, job, finished);
     return { outcome: 'done', jobId: job.id };
   }
@@ -179,6 +181,7 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
     // It may have finished since the deliverables were looked for: look again before judging.
     const output = await findDeliverables(deps.store, job);
     if (output) {
+      await markSucceeded(deps, job, state.costUsd);
       await completeRender(deps, job, output);
       return { outcome: 'done', jobId: job.id };
     }
@@ -187,6 +190,13 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
   }
   if (state.state === 'lost') return endWithout(deps, job, render, 'failed', `render ${render.render_id} was lost (the renderer no longer knows it)`, true);
   return endWithout(deps, job, render, 'failed', state.reason, state.retryable);
+}
+
+async function markSucceeded(deps: RenderStepDeps, job: VideoJob, remotionCostUsd?: number): Promise<void> {
+  const render = await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT);
+  if (!render || !isRenderInFlight(render.status)) return;
+  const cost = remotionCostUsd === undefined ? {} : { cost_usd: (render.cost_usd ?? 0) + remotionCostUsd };
+  await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status: 'succeeded', finished_at: (deps.now?.() ?? new Date()).toISOString(), ...cost }, render.render_id ?? undefined);
 }
 
 async function endWithout(deps: RenderStepDeps, job: VideoJob, render: VideoRender, status: 'failed' | 'timeout', reason: string, retryable: boolean): Promise<Resumed> {

@@ -93,6 +93,9 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed' });
     expect(h.starter.starts).toHaveLength(1);
+    // Its slot is free again: the row no longer counts against the render limit.
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded' });
+    expect(await h.renders.countInFlight(new Date(0))).toBe(0);
   });
 
   it('a crash between the start and the webhook: the webhook alone completes the job', async () => {
