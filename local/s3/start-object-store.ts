@@ -172,7 +172,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
       const refusal = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, { accessKeyId, secretAccessKey });
       if (refusal) {
         log(`refused ${method} ${url.pathname}: ${refusal.code}`);
-        return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors);
+        return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors, refusal.details);
       }
       // s3rver reads the copy source with decodeURI, which leaves "%2F" as is; S3 decodes it fully.
       const copySource = req.headers['x-amz-copy-source'];

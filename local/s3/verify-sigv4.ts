@@ -8,6 +8,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  * trailing slash today's SDK signs (`/bucket/?list-type=2`), so ListObjectsV2 always failed: the
  * front verifies instead and lets s3rver store. Every header named in SignedHeaders is part of the
  * signature, which is what makes a presigned PUT refuse another Content-Type or Content-Length.
+ * Every `x-amz-*` header the request carries must be signed, as S3 requires: otherwise anyone holding
+ * a presigned PUT could add metadata, tagging, a website redirect or `x-amz-copy-source` (turning the
+ * upload into a copy of another object) without the signer's consent.
  * Not verified: the payload hash against the body (S3 does; the SDK sends a correct one anyway).
  */
 
@@ -15,6 +18,8 @@ export interface SigV4Refusal {
   status: number;
   code: string;
   message: string;
+  /** Extra elements of S3's error document (e.g. HeadersNotSigned). */
+  details?: Record<string, string>;
 }
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -123,6 +128,12 @@ export function verifySigV4(
     return refuse('AuthorizationHeaderMalformed', `The credential scope is malformed: ${credential}`, 400);
   }
   if (!signedHeaders.includes('host')) return refuse('AccessDenied', 'The host header must be signed.');
+  // S3: "There were headers present in the request which were not signed" (403 AccessDenied, with
+  // HeadersNotSigned naming them), for header-signed and presigned requests alike.
+  const unsigned = Object.keys(req.headers).filter((name) => name.toLowerCase().startsWith('x-amz-') && !signedHeaders.includes(name.toLowerCase()));
+  if (unsigned.length > 0) {
+    return { ...refuse('AccessDenied', 'There were headers present in the request which were not signed'), details: { HeadersNotSigned: unsigned.join(', ') } };
+  }
 
   const canonicalRequest = [
     req.method,
