@@ -102,7 +102,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     if (ltx) stops.push(() => ltx.stop());
     const bus = new LocalEventBus({ log: (line) => logger.log('warn', line, { part: 'event-bus' }) });
     stops.push(() => bus.close());
-    const putEvents = await startPutEventsServer({ bus, port: ports.events ?? 4020 });
+    const putEvents = await startPutEventsServer({
+      bus,
+      port: ports.events ?? 4020,
+      credentials: { accessKeyId: credentials.s3AccessKeyId, secretAccessKey: credentials.s3SecretAccessKey },
+    });
     stops.push(() => putEvents.stop());
     const unbridge = bridgeObjectEvents(objectStore, bus);
     stops.push(async () => unbridge());

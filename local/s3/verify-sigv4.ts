@@ -77,10 +77,18 @@ function parseAmzDate(text: string): number {
   return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : Number.NaN;
 }
 
+/**
+ * Which service the request must be signed for. S3 carries the payload hash in x-amz-content-sha256
+ * (or UNSIGNED-PAYLOAD when presigned); JSON services (EventBridge, SQS) sign the body's SHA-256,
+ * which the caller computes from the bytes it read and passes as `bodySha256`.
+ */
+export type SigV4Service = { service: 's3' } | { service: 'events' | 'sqs'; bodySha256: string };
+
 export function verifySigV4(
   req: { method: string; url: string; headers: IncomingHttpHeaders },
   credentials: { accessKeyId: string; secretAccessKey: string },
   now: number = Date.now(),
+  signedFor: SigV4Service = { service: 's3' },
 ): SigV4Refusal | null {
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
@@ -100,6 +108,10 @@ export function verifySigV4(
     [credential, signedHeaders, signature] = [m[1] as string, (m[2] as string).split(';'), m[3] as string];
     amzDate = headerValue(req.headers, 'x-amz-date');
     payloadHash = headerValue(req.headers, 'x-amz-content-sha256');
+    if (signedFor.service !== 's3') {
+      if (payloadHash !== '' && payloadHash !== signedFor.bodySha256) return refuse('SignatureDoesNotMatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+      payloadHash = signedFor.bodySha256;
+    }
     if (payloadHash === '') return refuse('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', 400);
     const time = parseAmzDate(amzDate);
     if (Number.isNaN(time)) return refuse('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
@@ -124,7 +136,7 @@ export function verifySigV4(
 
   const [accessKeyId, date, region, service, terminator] = credential.split('/');
   if (accessKeyId !== credentials.accessKeyId) return refuse('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  if (!date || !region || service !== 's3' || terminator !== 'aws4_request' || !amzDate.startsWith(date)) {
+  if (!date || !region || service !== signedFor.service || terminator !== 'aws4_request' || !amzDate.startsWith(date)) {
     return refuse('AuthorizationHeaderMalformed', `The credential scope is malformed: ${credential}`, 400);
   }
   if (!signedHeaders.includes('host')) return refuse('AccessDenied', 'The host header must be signed.');
