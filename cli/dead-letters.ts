@@ -17,8 +17,11 @@ export interface DeadLetter {
 function describe(message: Message): DeadLetter {
   let key: string | undefined;
   try {
-    const event = JSON.parse(message.Body ?? '') as { detail?: { object?: { key?: unknown } } };
-    if (typeof event.detail?.object?.key === 'string') key = decodeURIComponent(event.detail.object.key.replace(/\+/g, ' '));
+    // The EventBridge event itself (a queue's dead letter), or inside Lambda's on-failure record.
+    type Event = { detail?: { object?: { key?: unknown } } };
+    const parsed = JSON.parse(message.Body ?? '') as Event & { requestPayload?: Event };
+    const raw = parsed.detail?.object?.key ?? parsed.requestPayload?.detail?.object?.key;
+    if (typeof raw === 'string') key = decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
     // Not JSON: shown by its body.
   }

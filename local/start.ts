@@ -10,6 +10,7 @@ const stack = await startLocalStack({
   dataDir: resolve(settings.dataDir),
   realLtx: settings.realLtx,
   env: settings.env,
+  ports: settings.ports,
   staticDir: resolve('web/public'),
   logger,
 });

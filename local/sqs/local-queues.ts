@@ -189,6 +189,11 @@ export class LocalQueues {
     return { visible, notVisible: queue.messages.length - visible };
   }
 
+  /** The messages a queue holds, without receiving them (inspection by the stack and its tests). */
+  peek(name: string): Array<{ messageId: string; body: string; receiveCount: number }> {
+    return this.queue(name).messages.map((m) => ({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount }));
+  }
+
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

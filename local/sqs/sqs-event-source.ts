@@ -28,7 +28,9 @@ export interface SqsEventSourceOptions {
 export interface SqsEventSource {
   /** Resolves once the queue holds no messages and no batch is running. */
   drained(): Promise<void>;
-  stats(): { invocations: number; failedRecords: number; deletedRecords: number };
+  /** True when the queue is empty and no batch is running. */
+  isDrained(): boolean;
+  stats(): { invocations: number; failedRecords: number; deletedRecords: number; maxConcurrentSeen: number };
   stop(): Promise<void>;
 }
 
@@ -69,14 +71,17 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
   const log = options.log ?? (() => {});
   const arn = queues.arn(queue);
   const stop = new AbortController();
-  const stats = { invocations: 0, failedRecords: 0, deletedRecords: 0 };
+  const stats = { invocations: 0, failedRecords: 0, deletedRecords: 0, maxConcurrentSeen: 0 };
   let running = 0;
   let drainWaiters: Array<() => void> = [];
 
-  const checkDrained = () => {
-    if (running > 0) return;
+  const isDrained = () => {
+    if (running > 0) return false;
     const { visible, notVisible } = queues.counts(queue);
-    if (visible + notVisible > 0) return;
+    return visible + notVisible === 0;
+  };
+  const checkDrained = () => {
+    if (!isDrained()) return;
     const waiters = drainWaiters;
     drainWaiters = [];
     for (const resolve of waiters) resolve();
@@ -113,6 +118,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
         continue;
       }
       running++;
+      stats.maxConcurrentSeen = Math.max(stats.maxConcurrentSeen, running);
       try {
         await invokeBatch(batch);
       } finally {
@@ -129,6 +135,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
         drainWaiters.push(resolve);
         checkDrained();
       }),
+    isDrained,
     stats: () => ({ ...stats }),
     async stop() {
       stop.abort();

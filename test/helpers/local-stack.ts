@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { FREE_PORTS } from '../../local/local-ports';
 import { recordingLogger } from './recording-logger';
 import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 
@@ -13,7 +14,9 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   const { logger, lines: logs } = recordingLogger({ echo: Boolean(process.env.VERBOSE) });
   const stack = await startLocalStack({
     dataDir: null,
-    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    ports: FREE_PORTS,
+    // A failed LTX record comes back after 1 s (AWS: six times the function's timeout).
+    queueVisibilityTimeoutSeconds: 1,
     renderSize: { width: 320, height: 180 },
     renderFps: 10,
     ltxClipSize: { width: 320, height: 180 },
