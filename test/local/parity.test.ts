@@ -46,9 +46,8 @@ const baseB = await freeBase([baseA]);
 beforeAll(async () => {
   photo = await readFile('remotion/public/sample/villa-small.jpg');
   dir = await mkdtemp(join(tmpdir(), 'villa-parity-'));
-  [{ stack: a }, { stack: b }] = await Promise.all(
-    [baseA, baseB].map((base) => startTestStack({ ports: portsFromBase(String(base)), renderer: ({ store }) => new CopyClipRenderer(store) })),
-  );
+  const start = (base: number) => startTestStack({ ports: portsFromBase(String(base)), renderer: ({ store }) => new CopyClipRenderer(store) }).then((s) => s.stack);
+  [a, b] = await Promise.all([start(baseA), start(baseB)]);
 }, 120_000);
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
@@ -71,7 +70,7 @@ describe('two local stacks side by side (LOCAL_PORT_BASE)', () => {
     expect(new URL(a.info.s3Endpoint).port).toBe(String(baseA + 2));
     expect(new URL(a.info.eventBridgeEndpoint).port).toBe(String(baseA + 3));
     expect(new URL(a.info.sqsEndpoint).port).toBe(String(baseA + 4));
-    expect(new URL(a.info.ltxApiUrl).port).toBe(String(baseA + 5));
+    expect(new URL(a.info.ltxApiUrl!).port).toBe(String(baseA + 5));
     expect(new URL(b.info.webUrl).port).toBe(String(baseB));
     const jobs = await Promise.all(
       [a, b].map(async (stack) => {
