@@ -25,6 +25,7 @@ process.stderr.write(
     `  upload endpoint  POST ${i.uploadsUrl}`,
     `  Supabase API     ${i.supabaseUrl}  (anon key in ${settings.dataDir}/stack.json)${databaseUrlFromEnv() ? ', on DATABASE_URL' : ''}`,
     `  S3 endpoint      ${i.s3Endpoint}  bucket ${i.bucket}`,
+    `  EventBridge      ${i.eventBridgeEndpoint}   SQS ${i.sqsEndpoint}`,
     `  LTX              ${settings.realLtx ? 'the real LTX-2 service' : `local stand-in at ${i.ltxApiUrl}`}`,
     `  everything       ${settings.dataDir}/stack.json`,
     'Drop a photo: npx video-pipeline drop photo.jpg --wait   Stop: Ctrl-C',
