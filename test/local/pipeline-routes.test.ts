@@ -63,6 +63,11 @@ describe('local wiring = synthesized AWS stack', () => {
       expect(mapping.function_response_types).toEqual(['ReportBatchItemFailures']);
     }
     expect(queueRoutes).toBeGreaterThan(0);
+    // The operator's `dlq` commands find the queues through these outputs in AWS.
+    const url = (suffix: string) => `\${aws_sqs_queue.${find(json, 'aws_sqs_queue', (q) => q.name === `\${var.name_prefix}-${suffix}`)[0]}.url}`;
+    expect(json.output.ltx_queue_url.value).toBe(url('ltx'));
+    expect(json.output.ltx_dead_letter_queue_url.value).toBe(url('ltx-dlq'));
+    expect(json.output.render_dead_letter_queue_url.value).toBe(url('render-dlq'));
   });
 
   // Skipped only if no rule invokes its function asynchronously any more (all behind queues).
