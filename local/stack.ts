@@ -128,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     const unbridge = bridgeObjectEvents(objectStore, bus);
     stops.push(async () => unbridge());
     const queues = new LocalQueues('000000000000', objectStore.region);
+    // SQS is durable: a persisted stack keeps its queued and dead-lettered messages across restarts.
+    if (options.dataDir) await queues.persistTo(join(options.dataDir, 'sqs.json'));
     stops.push(async () => queues.close());
     const sqs = await startSqsServer({
       queues,

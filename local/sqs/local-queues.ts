@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
 
 /**
  * SQS standard-queue semantics in memory, for the local stack
@@ -8,7 +10,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
  *   handle deletes or changes visibility;
  * - with a redrive policy, a message received more than `maxReceiveCount` times is moved to the
  *   dead-letter queue (same MessageId and body) instead of being delivered again;
- * - messages older than the retention period are dropped.
+ * - messages older than the retention period are dropped;
+ * - with `persistTo(file)`, messages survive a restart of the stack (SQS is durable): every change is
+ *   written (debounced, atomically, mode 0600) and read back when the queue is created again; a
+ *   message that was in flight stays hidden until its visibility timeout ends, as in SQS.
  * The HTTP front (sqs-server.ts) and the Lambda poller (sqs-event-source.ts) both work on this model.
  */
 
@@ -61,6 +66,9 @@ export class LocalQueues {
   private waiters = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly senderId: string;
+  private persistFile: string | null = null;
+  private restored = new Map<string, StoredMessage[]>();
+  private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly account = '000000000000',
@@ -70,12 +78,28 @@ export class LocalQueues {
     this.senderId = `AIDA${randomBytes(8).toString('hex').toUpperCase()}`;
   }
 
+  /** Keeps the queues' messages in `file` from now on, and takes back the ones a previous run left. */
+  async persistTo(file: string): Promise<void> {
+    this.persistFile = file;
+    try {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, StoredMessage[]>;
+      this.restored = new Map(Object.entries(saved));
+    } catch {
+      // First start, or an unreadable file: start empty (the start-up sweep recovers abandoned jobs).
+    }
+  }
+
   createQueue(name: string, settings: QueueSettings): void {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error(`invalid queue name ${JSON.stringify(name)}`);
     if (settings.redrive && !this.queues.has(settings.redrive.deadLetterQueue)) throw new QueueDoesNotExistError(settings.redrive.deadLetterQueue);
     const existing = this.queues.get(name);
     if (existing) existing.settings = settings;
-    else this.queues.set(name, { name, settings, messages: [] });
+    else {
+      const messages = this.restored.get(name) ?? [];
+      this.restored.delete(name);
+      this.queues.set(name, { name, settings, messages });
+      for (const message of messages) if (message.visibleAt > this.now()) this.wakeAt(message.visibleAt);
+    }
   }
 
   names(): string[] {
@@ -99,6 +123,7 @@ export class LocalQueues {
     const now = this.now();
     const message: StoredMessage = { messageId: randomUUID(), body, md5: md5Hex(body), sentAt: now, firstReceivedAt: null, receiveCount: 0, visibleAt: now + delaySeconds * 1000, receiptHandle: null };
     queue.messages.push(message);
+    this.changed();
     if (delaySeconds > 0) this.wakeAt(message.visibleAt);
     else this.wake();
     return { messageId: message.messageId, md5OfBody: message.md5 };
@@ -137,6 +162,7 @@ export class LocalQueues {
         },
       });
     }
+    if (out.length > 0) this.changed();
     return out;
   }
 
@@ -170,12 +196,14 @@ export class LocalQueues {
       throw new ReceiptHandleIsInvalidError(receiptHandle);
     }
     queue.messages.splice(index, 1);
+    this.changed();
   }
 
   changeVisibility(name: string, receiptHandle: string, visibilityTimeoutSeconds: number): void {
     const message = this.queue(name).messages.find((m) => m.receiptHandle === receiptHandle);
     if (!message) throw new ReceiptHandleIsInvalidError(receiptHandle);
     message.visibleAt = this.now() + visibilityTimeoutSeconds * 1000;
+    this.changed();
     if (visibilityTimeoutSeconds === 0) this.wake();
     else this.wakeAt(message.visibleAt);
   }
@@ -195,6 +223,11 @@ export class LocalQueues {
   }
 
   close(): void {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      this.saveNow();
+    }
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.wake();
@@ -208,13 +241,43 @@ export class LocalQueues {
 
   private expire(queue: Queue, now: number): void {
     const oldest = now - queue.settings.messageRetentionSeconds * 1000;
-    if (queue.messages.some((m) => m.sentAt < oldest)) queue.messages = queue.messages.filter((m) => m.sentAt >= oldest);
+    if (queue.messages.some((m) => m.sentAt < oldest)) {
+      queue.messages = queue.messages.filter((m) => m.sentAt >= oldest);
+      this.changed();
+    }
+  }
+
+  private snapshot(): string {
+    return JSON.stringify(Object.fromEntries([...this.queues].map(([name, q]) => [name, q.messages])));
+  }
+
+  /** Schedules a write of every queue's messages (coalesced: bursts cost one write). */
+  private changed(): void {
+    if (!this.persistFile || this.saveTimer) return;
+    // Written synchronously (a small file): two saves can never finish out of order.
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      try {
+        this.saveNow();
+      } catch {
+        // A full disk must not stop the queues; the next change tries again.
+      }
+    }, 50);
+    this.saveTimer.unref();
+  }
+
+  private saveNow(): void {
+    const file = this.persistFile!;
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, this.snapshot(), { mode: 0o600 });
+    renameSync(temp, file);
   }
 
   private moveToDeadLetter(queue: Queue, message: StoredMessage, deadLetterQueue: string): void {
     queue.messages.splice(queue.messages.indexOf(message), 1);
     // SQS keeps the MessageId, the body and the original SentTimestamp; the receive count starts over.
     this.queue(deadLetterQueue).messages.push({ ...message, receiveCount: 0, firstReceivedAt: null, visibleAt: this.now(), receiptHandle: null });
+    this.changed();
   }
 
   private wake(): void {

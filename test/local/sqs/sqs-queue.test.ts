@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../../shared/composition/aws-clients';
@@ -145,5 +148,35 @@ describe('the SQS event source as Lambda runs it (ReportBatchItemFailures)', () 
     });
     await source.drained();
     expect(most).toBe(3);
+  });
+});
+
+describe('durable queues (a persisted stack restarted)', () => {
+  it('keeps visible, in-flight and dead-lettered messages, with their receive counts, across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'villa-sqs-'));
+    const file = join(dir, 'sqs.json');
+    const create = (q: LocalQueues) => {
+      q.createQueue('d-dlq', { visibilityTimeoutSeconds: 30, messageRetentionSeconds: 3600 });
+      q.createQueue('d', { visibilityTimeoutSeconds: 600, messageRetentionSeconds: 3600, redrive: { deadLetterQueue: 'd-dlq', maxReceiveCount: 1 } });
+    };
+    const first = new LocalQueues();
+    await first.persistTo(file);
+    create(first);
+    first.send('d', 'waiting');
+    first.send('d', 'in flight');
+    first.send('d-dlq', 'dead');
+    const [inFlight] = first.receive('d', 1);
+    expect(inFlight?.body).toBe('waiting');
+    first.close();
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const second = new LocalQueues();
+    await second.persistTo(file);
+    create(second);
+    expect(second.counts('d')).toEqual({ visible: 1, notVisible: 1 });
+    expect(second.peek('d').find((m) => m.body === 'waiting')?.receiveCount).toBe(1);
+    expect(second.peek('d-dlq').map((m) => m.body)).toEqual(['dead']);
+    second.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });
