@@ -89,6 +89,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
 
   async function invokeBatch(batch: QueueMessage[]): Promise<void> {
     stats.invocations++;
+    const started = Date.now();
     let failed: Set<string> | null;
     try {
       const result = await options.invoke({ Records: batch.map((m) => sqsRecord(m, arn, queues.region)) });
@@ -98,6 +99,10 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       log(`${queue}: invocation failed (${describeError(err)}): the batch returns after the visibility timeout`);
       failed = null;
     }
+    // AWS refuses an event source whose queue's visibility timeout is shorter than the function's
+    // timeout, so a batch is never handed out twice at once there; say so when it happens here.
+    const visibilityMs = queues.settings(queue).visibilityTimeoutSeconds * 1000;
+    if (Date.now() - started > visibilityMs) log(`${queue}: a batch ran ${Date.now() - started} ms, longer than the visibility timeout (${visibilityMs} ms): its messages were redelivered meanwhile`);
     for (const message of batch) {
       if (failed === null || failed.has(message.messageId)) {
         stats.failedRecords++;

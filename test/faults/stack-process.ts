@@ -27,7 +27,7 @@ const stack = await startLocalStack({
     renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
   retryBackoffMs: [200, 400],
-  queueVisibilityTimeoutSeconds: 1,
+  queueVisibilityTimeoutSeconds: 5,
   logger,
 });
 if (options.ltxHangMs) stack.ltx?.setFault({ kind: 'hang', ms: options.ltxHangMs });

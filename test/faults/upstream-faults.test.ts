@@ -162,7 +162,7 @@ describe('the database down for a while', () => {
     stack.supabase.setUnavailable(true);
     expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(photo) })).status).toBe(200);
     // Every receive of the photo's event fails; after maxReceiveCount it is in the LTX dead-letter queue.
-    await expect.poll(() => stack.queues.peek(stack.routes.queueNames.ltx!.deadLetterQueue).some((m) => m.body.includes(ticket.jobId)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => stack.queues.peek(stack.routes.queueNames.ltx!.deadLetterQueue).some((m) => m.body.includes(ticket.jobId)), { timeout: 40_000 }).toBe(true);
     stack.supabase.setUnavailable(false);
     expect((await stack.clients.jobs.get(ticket.jobId))?.status).toBe('pending_upload');
 

@@ -20,8 +20,10 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     const stack = await startLocalStack({
       dataDir: null,
       ports: FREE_PORTS,
-      // A failed LTX record comes back after 1 s (AWS: six times the function's timeout).
-      queueVisibilityTimeoutSeconds: 1,
+      // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
+      // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
+      // SQS hands the same photo to a second invocation.
+      queueVisibilityTimeoutSeconds: 5,
       renderSize: { width: 320, height: 180 },
       renderFps: 10,
       ltxClipSize: { width: 320, height: 180 },

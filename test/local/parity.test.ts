@@ -109,7 +109,7 @@ describe('the LTX queue as in AWS', () => {
     try {
       expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.headers, body: new Uint8Array(photo) })).status).toBe(200);
       const dlq = a.routes.queueNames.ltx!.deadLetterQueue;
-      await expect.poll(() => a.queues.peek(dlq).some((m) => m.body.includes(ticket.jobId)), { timeout: 15_000, interval: 100 }).toBe(true);
+      await expect.poll(() => a.queues.peek(dlq).some((m) => m.body.includes(ticket.jobId)), { timeout: 40_000, interval: 100 }).toBe(true);
     } finally {
       a.supabase.setUnavailable(false);
     }

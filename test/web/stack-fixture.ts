@@ -14,8 +14,10 @@ export function startTestStack(options: Partial<LocalStackOptions> = {}): Promis
   return startLocalStack({
     dataDir: null,
     ports: FREE_PORTS,
-    // A failed LTX record comes back after 1 s (AWS: six times the function's timeout).
-    queueVisibilityTimeoutSeconds: 1,
+    // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
+    // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
+    // SQS hands the same photo to a second invocation.
+    queueVisibilityTimeoutSeconds: 5,
     renderSize: { width: 320, height: 180 },
     renderFps: 10,
     ltxClipSize: { width: 320, height: 180 },
