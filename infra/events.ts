@@ -8,10 +8,17 @@ import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { RULES, type PipelineRule, type PipelineTarget } from '../shared/domain/event-patterns';
+import { routeFor, type AsyncDelivery, type QueueDelivery } from '../shared/domain/pipeline-topology';
 import { policyDocument } from './iam';
 
 /** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
 export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
+
+function queueDelivery(target: PipelineTarget): QueueDelivery {
+  const { delivery } = routeFor(target);
+  if (delivery.kind !== 'queue') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} asynchronously, not through a queue`);
+  return delivery;
+}
 export const SWEEP_SCHEDULE = 'rate(5 minutes)';
 
 function ruleFor(target: PipelineTarget): PipelineRule {
@@ -87,12 +94,12 @@ export class PipelineEvents extends Construct {
       // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
       deadLetterConfig: { arn: props.ltxDeadLetterQueue.arn },
     });
+    const ltxDelivery = queueDelivery('ltx');
     this.ltxEventSource = new LambdaEventSourceMapping(this, 'ltx-source', {
       eventSourceArn: props.ltxQueue.arn,
       functionName: props.ltxFunction.arn,
-      // One photo per invocation: a batch of several would run LTX calls one after another inside one
-      // function timeout, and the concurrency cap below would no longer equal LTX calls in flight.
-      batchSize: 1,
+      batchSize: ltxDelivery.batchSize,
+      ...(ltxDelivery.maximumBatchingWindowSeconds > 0 ? { maximumBatchingWindowInSeconds: ltxDelivery.maximumBatchingWindowSeconds } : {}),
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: props.ltxConcurrency },
     });
@@ -109,10 +116,11 @@ export class PipelineEvents extends Construct {
       retryPolicy: TARGET_RETRY,
       deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
     });
+    const renderDelivery = queueDelivery('render');
     this.renderEventSource = new LambdaEventSourceMapping(this, 'render-source', {
       eventSourceArn: props.renderQueue.arn,
       functionName: props.renderFunction.arn,
-      batchSize: 1,
+      batchSize: renderDelivery.batchSize,
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: props.renderStartConcurrency },
     });

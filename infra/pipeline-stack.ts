@@ -16,7 +16,8 @@ import { FUNCTION_SPECS } from './function-specs';
 import { PipelineFunction } from './functions';
 import { objectsUnder, policyDocument, type PolicyStatement } from './iam';
 import { defineInputs } from './inputs';
-import { LTX_MAX_RECEIVE_COUNT, RENDER_MAX_RECEIVE_COUNT, WorkQueue } from './queues';
+import { WorkQueue } from './queues';
+import { LTX_QUEUE, RENDER_QUEUE } from '../shared/domain/pipeline-topology';
 import { REMOTION_WEBHOOK_PATH } from '../shared/domain/remotion-webhook';
 import { SecretParameters } from './secrets';
 import { ApiUrl } from './api-url';
@@ -61,8 +62,8 @@ export class PipelineStack extends TerraformStack {
     const bucket = media.bucket;
     const bus = domainEventBus(this, inputs.namePrefix);
     const cdn = new MediaCdn(this, 'cdn', { namePrefix: inputs.namePrefix, bucket, priceClass: inputs.cdnPriceClass });
-    const ltxQueues = new WorkQueue(this, 'ltx-queues', { name: `${inputs.namePrefix}-ltx`, functionTimeoutSeconds: FUNCTION_SPECS.ltx.timeout, maxReceiveCount: LTX_MAX_RECEIVE_COUNT });
-    const renderQueues = new WorkQueue(this, 'render-queues', { name: `${inputs.namePrefix}-render`, functionTimeoutSeconds: FUNCTION_SPECS.render.timeout, maxReceiveCount: RENDER_MAX_RECEIVE_COUNT });
+    const ltxQueues = new WorkQueue(this, 'ltx-queues', { namePrefix: inputs.namePrefix, topology: LTX_QUEUE, functionTimeoutSeconds: FUNCTION_SPECS.ltx.timeout });
+    const renderQueues = new WorkQueue(this, 'render-queues', { namePrefix: inputs.namePrefix, topology: RENDER_QUEUE, functionTimeoutSeconds: FUNCTION_SPECS.render.timeout });
     const secrets = new SecretParameters(env);
     // Remotion's role and function are made outside this stack (npm run deploy:remotion). Read at plan
     // time, so a missing one fails the plan with "couldn't find resource" naming it, before anything is
@@ -244,5 +245,7 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, 'event_bus_name', { value: bus.name, description: 'Custom EventBridge bus with the pipeline\'s domain events.' });
     new TerraformOutput(this, 'ltx_queue_url', { value: ltxQueues.queue.url, description: 'Queue of photos waiting for an LTX slot.' });
     new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn, description: 'SNS topic every alarm notifies: subscribe more endpoints to it.' });
+    new TerraformOutput(this, 'ltx_dead_letter_queue_url', { value: ltxQueues.deadLetterQueue.url, description: 'Photo events the LTX step gave up on: `video-pipeline dlq list` (LTX_DEAD_LETTER_QUEUE_URL).' });
+    new TerraformOutput(this, 'render_dead_letter_queue_url', { value: renderQueues.deadLetterQueue.url, description: 'Clip events the render step gave up on: `video-pipeline dlq list --queue render` (RENDER_DEAD_LETTER_QUEUE_URL).' });
   }
 }

@@ -25,8 +25,9 @@ const renders = new Map<string, number>();
 
 beforeAll(async () => {
   ({ stack, logs } = await startTestStack({
-    // Lambda retries after about 1 and 2 minutes; scaled down, but long enough to outlast a short outage.
-    retryBackoffMs: [300, 3000],
+    // Lambda retries a render once (shared/domain/pipeline-topology.ts), after about a minute; scaled
+    // down, but long enough to outlast a short outage.
+    retryBackoffMs: [2500],
     renderer: ({ store }) => {
       const copier = new CopyClipRenderer(store);
       const renderer: Renderer = {
@@ -89,7 +90,7 @@ describe('the database down when a render finishes', () => {
     await expect.poll(() => rendersOf(jobId), { timeout: 90_000, interval: 200 }).toBe(1);
     // Every delivery of the webhook fails while the database is down, then the renderer gives up, as Remotion does.
     await expect.poll(() => logs.some((l) => l.includes('render webhook not delivered')), { timeout: 30_000, interval: 100 }).toBe(true);
-    await stack.bus.idle();
+    await stack.idle();
     stack.supabase.setUnavailable(false);
     const left = (await stack.clients.jobs.get(jobId))!;
     expect(left.status).toBe('rendering');
