@@ -12,6 +12,7 @@ import { COMPOSITION_ID } from '../shared/domain/video-template';
 import { browserUnavailableError, chromeModeFor, resolveBrowserExecutable } from './browser-executable';
 import { durationInFramesFor, posterFrame } from '../shared/domain/video-template-timeline';
 import { validateRenderRequest } from './validate-render-request';
+import { POSTER_ENCODING, VIDEO_ENCODING } from '../shared/domain/render-settings';
 
 type Browser = Awaited<ReturnType<typeof openBrowser>>;
 
@@ -100,8 +101,7 @@ export class LocalRemotionRenderer implements Renderer {
         serveUrl,
         composition,
         inputProps,
-        codec: 'h264',
-        audioCodec: 'aac',
+        ...VIDEO_ENCODING,
         // Music is always there, but an AAC track is part of the deliverable's contract even if it were silent.
         enforceAudioTrack: true,
         outputLocation: videoFile,
@@ -118,8 +118,7 @@ export class LocalRemotionRenderer implements Renderer {
         inputProps,
         frame,
         output: posterFile,
-        imageFormat: 'jpeg',
-        jpegQuality: 86,
+        ...POSTER_ENCODING,
         puppeteerInstance: browser,
         cancelSignal,
         logLevel: 'error',
