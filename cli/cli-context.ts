@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { z } from 'zod';
 import { ConfigError } from '../shared/domain/errors';
+import { describeZodIssues } from '../shared/domain/format-zod-error';
 import { loadConfig, type PipelineConfig } from '../shared/config';
 import { loadCliTarget } from './cli-target';
 import type { Logger } from '../shared/ports/logger';
 import { createPipelineClients } from '../shared/composition/pipeline-clients';
-import { resolveSecret } from '../shared/adapters/resolve-secret';
+import type { PipelineSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 
 /** What `.local/stack.json` must hold for the CLI (the local stack writes more). */
 const stackInfoSchema = z.object({
@@ -26,8 +25,8 @@ const stackInfoSchema = z.object({
 export interface CliContext {
   config: PipelineConfig;
   clients: Awaited<ReturnType<typeof createPipelineClients>>;
-  /** A service-role client whose Realtime works on Node 20 (no global WebSocket there). */
-  realtime: SupabaseClient;
+  /** The service-role client, for Realtime and the CLI's own reads. */
+  realtime: PipelineSupabaseClient;
   describeTarget: string;
   logger: Logger;
   close(): Promise<void>;
@@ -46,11 +45,8 @@ export async function openCliContext(overrides: { target?: string; stackFile?: s
     describeTarget = `local stack (${target.stackFile})`;
   }
   const clients = await createPipelineClients(config, logger);
-  const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
-  const realtime = createClient(config.supabase.url, serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
+  // The pipeline's service-role client: its Realtime runs on the `ws` transport (Node 20 has no global WebSocket).
+  const realtime = clients.supabase;
   return {
     config,
     clients,
@@ -79,7 +75,7 @@ async function readStackFile(file: string): Promise<z.infer<typeof stackInfoSche
     throw new ConfigError(`${file} is not valid JSON`);
   }
   const info = stackInfoSchema.safeParse(parsed);
-  if (!info.success) throw new ConfigError(`${file}: ${info.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!info.success) throw new ConfigError(`${file}: ${describeZodIssues(info.error)}`);
   return info.data;
 }
 

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { describeError, ValidationError } from '../shared/domain/errors';
-import { createLogger, silentLogger } from '../shared/adapters/json-logger';
+import { createReadableLogger } from '../shared/adapters/readable-logger';
+import { silentLogger } from '../shared/adapters/silent-logger';
 import { isUuid } from '../shared/domain/keys';
 import { openCliContext } from './cli-context';
 import { runCommand } from './commands';
@@ -85,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
 
-  const logger = values.verbose ? createLogger({ cli: command }, (line) => process.stderr.write(`${line}\n`)) : silentLogger;
+  const logger = values.verbose ? createReadableLogger({ level: 'debug', fields: { cli: command } }) : silentLogger;
   let ctx;
   try {
     ctx = await openCliContext({ target: values.target, stackFile: values.stack }, logger);

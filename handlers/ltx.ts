@@ -1,6 +1,5 @@
 import { loadConfig } from '../shared/config';
-import { lazyHandler } from '../shared/composition/lazy-handler';
-import { createLogger } from '../shared/adapters/json-logger';
+import { lambdaHandler } from '../shared/composition/lambda-handler';
 import { handleObjectEvents } from '../shared/pipeline/handle-object-events';
 import { createPipelineClients, createVideoGenerator } from '../shared/composition/pipeline-clients';
 import { runLtxStep, type LtxStepDeps } from '../shared/pipeline/run-ltx-step';
@@ -10,9 +9,8 @@ export function createHandler(deps: LtxStepDeps) {
   return (event: unknown) => handleObjectEvents(event, (object) => runLtxStep(deps, object), deps.logger);
 }
 
-export const handler = lazyHandler(async () => {
+export const handler = lambdaHandler(async (logger) => {
   const config = loadConfig();
-  const logger = createLogger({ fn: 'ltx' });
   const { store, jobs, reporter } = await createPipelineClients(config, logger);
   return createHandler({ store, jobs, reporter, logger, config, generator: await createVideoGenerator(config, logger) });
 });

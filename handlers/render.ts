@@ -1,7 +1,6 @@
 import { loadConfig } from '../shared/config';
 import { ConfigError } from '../shared/domain/errors';
-import { lazyHandler } from '../shared/composition/lazy-handler';
-import { createLogger } from '../shared/adapters/json-logger';
+import { lambdaHandler } from '../shared/composition/lambda-handler';
 import { handleObjectEvents } from '../shared/pipeline/handle-object-events';
 import { createPipelineClients } from '../shared/composition/pipeline-clients';
 import { RemotionLambdaRenderer } from '../shared/adapters/remotion-lambda-renderer';
@@ -12,9 +11,8 @@ export function createHandler(deps: RenderStepDeps) {
   return (event: unknown) => handleObjectEvents(event, (object) => runRenderStep(deps, object), deps.logger);
 }
 
-export const handler = lazyHandler(async () => {
+export const handler = lambdaHandler(async (logger) => {
   const config = loadConfig();
-  const logger = createLogger({ fn: 'render' });
   // In AWS the render runs on Remotion Lambda; the local renderer (Chromium) only exists in the local stack.
   if (config.renderer.kind !== 'lambda') throw new ConfigError('the render function needs RENDERER=lambda with REMOTION_FUNCTION_NAME and REMOTION_SERVE_URL');
   const { store, jobs, reporter } = await createPipelineClients(config, logger);

@@ -1,6 +1,5 @@
 import { loadConfig } from '../shared/config';
-import { lazyHandler } from '../shared/composition/lazy-handler';
-import { createLogger } from '../shared/adapters/json-logger';
+import { lambdaHandler } from '../shared/composition/lambda-handler';
 import { createPipelineClients } from '../shared/composition/pipeline-clients';
 import { sweepStuckJobs, type SweepDeps, type SweepResult } from '../shared/pipeline/sweep-stuck-jobs';
 
@@ -9,9 +8,8 @@ export function createHandler(deps: SweepDeps): (event?: unknown) => Promise<Swe
   return () => sweepStuckJobs(deps);
 }
 
-export const handler = lazyHandler(async () => {
+export const handler = lambdaHandler(async (logger) => {
   const config = loadConfig();
-  const logger = createLogger({ fn: 'sweep' });
   const { store, jobs, reporter } = await createPipelineClients(config, logger);
   return createHandler({ store, jobs, reporter, logger, config });
 });

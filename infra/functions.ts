@@ -2,54 +2,9 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { LTX_CLIENT_DEFAULTS } from '../shared/domain/ltx/ltx-limits';
-import { REMOTION_LAMBDA_DEFAULTS } from '../shared/adapters/remotion-lambda-renderer';
 import type { LambdaHandlerName } from './bundle';
+import { FUNCTION_SPECS } from './function-specs';
 import { LambdaRole, type PolicyStatement } from './iam';
-
-export interface FunctionSpec {
-  memorySize: number;
-  timeout: number;
-  description: string;
-}
-
-/** Room for S3 uploads, Supabase writes and event publishing around the slow call. */
-const HEADROOM_SECONDS = 120;
-
-/**
- * Memory and timeout per function, with the reason. Lambda gives CPU in proportion to memory, so
- * "memory" is also "how fast the JavaScript runs".
- */
-export const FUNCTION_SPECS: Record<LambdaHandlerName, FunctionSpec> = {
-  presign: {
-    // Verifies a JWT, counts today's jobs, inserts one row and signs a URL: a few hundred ms. 512 MB
-    // keeps the cold start (bundle parse) short; 15 s covers a slow Supabase or JWKS fetch.
-    memorySize: 512,
-    timeout: 15,
-    description: 'Upload endpoint: verifies the Supabase user, records the job, returns a presigned PUT for images/',
-  },
-  ltx: {
-    // LTX answers in up to ~2 minutes; the client retries within a budget (LTX_CLIENT_DEFAULTS: 300 s
-    // for all attempts, each up to 180 s), then the MP4 (tens of MB) is streamed to S3. 1024 MB for the
-    // network throughput of that upload. Timeout = budget + one last attempt + headroom = 600 s.
-    memorySize: 1024,
-    timeout: Math.ceil((LTX_CLIENT_DEFAULTS.retry.budgetMs + LTX_CLIENT_DEFAULTS.requestTimeoutMs) / 1000) + HEADROOM_SECONDS,
-    description: 'images/ -> LTX-2 image-to-video -> ltx-videos/',
-  },
-  render: {
-    // Only polls Remotion Lambda (which does the rendering): little memory. The adapter gives up after
-    // REMOTION_LAMBDA_DEFAULTS.timeoutMs (480 s, above the Remotion function's own 300 s); + headroom.
-    memorySize: 512,
-    timeout: Math.ceil(REMOTION_LAMBDA_DEFAULTS.timeoutMs / 1000) + HEADROOM_SECONDS,
-    description: 'ltx-videos/ -> Remotion Lambda render -> renders/ + thumbnails/ -> generated_videos',
-  },
-  sweep: {
-    // One query for stuck jobs, a few HEADs, self-copies and updates every 5 minutes.
-    memorySize: 256,
-    timeout: 60,
-    description: 'Every 5 minutes: redrives or fails jobs stuck for longer than STUCK_JOB_MINUTES',
-  },
-};
 
 export interface PipelineFunctionProps {
   handler: LambdaHandlerName;

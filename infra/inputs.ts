@@ -84,7 +84,7 @@ export function defineInputs(scope: Construct): StackInputs {
   const allowedOrigins = new TerraformVariable(scope, 'allowed_origins', {
     type: 'list(string)',
     default: ['https://myhost-bizmate.vercel.app'],
-    description: 'Web origins allowed by the bucket CORS (the presigned PUT) and the upload URL CORS, e.g. ["https://myhost-bizmate.vercel.app", "http://localhost:5173"].',
+    description: 'Web origins allowed by the bucket CORS (the presigned PUT) and the API URL CORS, e.g. ["https://myhost-bizmate.vercel.app", "http://localhost:5173"].',
     validation: [
       expression({
         condition: 'length(var.allowed_origins) > 0 && alltrue([for o in var.allowed_origins : can(regex("^https?://[^/*]+$", o))])',
@@ -135,7 +135,7 @@ export function defineInputs(scope: Construct): StackInputs {
     condition: `contains(${JSON.stringify(LOG_RETENTION_DAYS)}, var.log_retention_days)`,
     errorMessage: `log_retention_days must be one of CloudWatch's periods: ${LOG_RETENTION_DAYS.join(', ')}.`,
   });
-  const maxJobsPerDay = num('max_jobs_per_day', 'Videos one user may start per day (the presign function refuses more).', 50, { condition: 'var.max_jobs_per_day >= 0', errorMessage: 'max_jobs_per_day must be >= 0.' });
+  const maxJobsPerDay = num('max_jobs_per_day', 'Videos one user may start per day (the API refuses more).', 50, { condition: 'var.max_jobs_per_day >= 0', errorMessage: 'max_jobs_per_day must be >= 0.' });
   const operatorUserId = str('operator_user_id', 'Supabase user id that owns photos dropped into images/ by hand (no upload request, no user).', '00000000-0000-4000-8000-000000000001', {
     condition: 'can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.operator_user_id))',
     errorMessage: 'operator_user_id must be a UUID.',

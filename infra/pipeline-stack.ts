@@ -10,12 +10,13 @@ import { PipelineBucket } from './bucket';
 import type { LambdaHandlerName } from './bundle';
 import { CDN_PREFIXES, MediaCdn } from './cdn';
 import { domainEventBus, PipelineEvents } from './events';
-import { FUNCTION_SPECS, PipelineFunction } from './functions';
+import { FUNCTION_SPECS } from './function-specs';
+import { PipelineFunction } from './functions';
 import { objectsUnder, policyDocument, type PolicyStatement } from './iam';
 import { defineInputs } from './inputs';
 import { LtxQueues, RenderDeadLetterQueue } from './queues';
 import { SecretParameters } from './secrets';
-import { UploadUrl } from './upload-url';
+import { ApiUrl } from './api-url';
 
 /** hashicorp/aws versions the synthesized configuration accepts (6.42 knows `invoked_via_function_url`). */
 export const PROVIDER_VERSION = '~> 6.42';
@@ -97,9 +98,9 @@ export class PipelineStack extends TerraformStack {
         ...env,
       });
 
-    // presign (the web app's API): the presigned PUT is signed with this role, so it may only ever put
+    // api (the web app's API): the presigned PUT is signed with this role, so it may only ever put
     // under images/; a replay copies the user's photo onto itself, hence the read there too.
-    const presign = fn('presign', { SUPABASE_JWT_SECRET_PARAM: inputs.supabaseJwtSecretParam }, [
+    const api = fn('api', { SUPABASE_JWT_SECRET_PARAM: inputs.supabaseJwtSecretParam }, [
       objects('PutPhotos', ['s3:PutObject', 's3:GetObject'], [IMAGES_PREFIX]),
       listBucket,
       publish,
@@ -142,7 +143,7 @@ export class PipelineStack extends TerraformStack {
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam]),
     ]);
 
-    const upload = new UploadUrl(this, 'upload', { fn: presign.fn, allowedOrigins: inputs.allowedOrigins });
+    const apiUrl = new ApiUrl(this, 'api-url', { fn: api.fn, allowedOrigins: inputs.allowedOrigins });
     new PipelineEvents(this, 'events', {
       namePrefix: inputs.namePrefix,
       bucketName: bucket.bucket,
@@ -180,14 +181,14 @@ export class PipelineStack extends TerraformStack {
     new PipelineAlarms(this, 'alarms', {
       namePrefix: inputs.namePrefix,
       deadLetterQueues: { ltx: ltxQueues.deadLetterQueue, render: renderDlq.queue },
-      functions: { presign: presign.fn, ltx: ltx.fn, render: render.fn, sweep: sweep.fn },
+      functions: { api: api.fn, ltx: ltx.fn, render: render.fn, sweep: sweep.fn },
       actions: inputs.alarmActionArns,
     });
 
     new TerraformOutput(this, 'bucket_name', { value: bucket.bucket, description: 'The pipeline bucket (images/, ltx-videos/, renders/, thumbnails/).' });
     // The Function URL ends in '/'; the handler serves /uploads and /jobs/{id}/replay under it.
-    new TerraformOutput(this, 'upload_url', { value: `${upload.url.functionUrl}uploads`, description: 'POST here with the Supabase access token to get a presigned upload.' });
-    new TerraformOutput(this, 'api_url', { value: upload.url.functionUrl, description: 'Base of the web API: POST uploads, POST jobs/{jobId}/replay.' });
+    new TerraformOutput(this, 'upload_url', { value: `${apiUrl.url.functionUrl}uploads`, description: 'POST here with the Supabase access token to get a presigned upload.' });
+    new TerraformOutput(this, 'api_url', { value: apiUrl.url.functionUrl, description: 'Base of the web API: POST uploads, POST jobs/{jobId}/replay.' });
     new TerraformOutput(this, 'cdn_domain', { value: cdn.distribution.domainName, description: 'CloudFront domain serving renders/ and thumbnails/.' });
     new TerraformOutput(this, 'event_bus_name', { value: bus.name, description: 'Custom EventBridge bus with the pipeline\'s domain events.' });
     new TerraformOutput(this, 'ltx_queue_url', { value: ltxQueues.queue.url, description: 'Queue of photos waiting for an LTX slot.' });

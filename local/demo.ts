@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createSupabaseClient } from '../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 import { loadLocalStackSettings } from './local-stack-settings';
 import type { GeneratedVideo } from '../shared/domain/video-job';
 import { submitPhoto } from '../web/client/submit-photo';
 import { watchJob } from '../web/client/watch-job';
-import { createLogger } from '../shared/adapters/json-logger';
-import { prettyLogSink } from './pretty-log-sink';
+import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { startLocalStack, type LocalStack } from './stack';
 
 /**
@@ -46,7 +45,7 @@ if (info) {
     realLtx: settings.realLtx,
     env: settings.env,
     staticDir: resolve('web/public'),
-    logger: createLogger({}, prettyLogSink(settings.verbose)),
+    logger: createReadableLogger({ level: settings.verbose ? 'debug' : 'info' }),
   });
   info = started.info;
 }

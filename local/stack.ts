@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
 import { RULES, type PipelineTarget } from '../shared/domain/event-patterns';
 import { type Logger } from '../shared/ports/logger';
-import { createLogger } from '../shared/adapters/json-logger';
+import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/composition/pipeline-clients';
 import { sweepStuckJobs } from '../shared/pipeline/sweep-stuck-jobs';
 import { createHandler as createLtxHandler } from '../handlers/ltx';
-import { createHandler as createPresignHandler } from '../handlers/presign';
+import { createHandler as createApiHandler } from '../handlers/api';
+import { createApiDeps } from '../shared/composition/api-deps';
+import { FUNCTION_SPECS } from '../infra/function-specs';
 import { createHandler as createRenderHandler } from '../handlers/render';
 import { LocalRemotionRenderer } from '../remotion/render-local';
 import { LocalEventBus, type BusTarget } from './event-bus/local-event-bus';
@@ -22,8 +24,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../shared/ports/object-store';
 import type { Renderer } from '../shared/ports/renderer';
 import type { VideoGenerator } from '../shared/ports/video-generator';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
-import { errorBody, json } from '../shared/http/http-response';
+import type { FunctionUrlHandler } from './function-url/serve-function-url';
 
 export interface LocalStackOptions {
   /** Where state persists (`.local/` for `npm start`); null keeps everything in memory/temp (tests). */
@@ -58,7 +59,7 @@ export interface LocalStackOptions {
   renderer?: (deps: { store: ObjectStore }) => Renderer;
   /** Wraps the LTX generator the ltx handler uses (the benchmark times the generation inside). */
   wrapGenerator?: (generator: VideoGenerator) => VideoGenerator;
-  /** How the local Supabase signs user access tokens (ES256: the presign handler verifies them through the JWKS). */
+  /** How the local Supabase signs user access tokens (ES256: the API handler verifies them through the JWKS). */
   accessTokenAlgorithm?: 'HS256' | 'ES256';
 }
 
@@ -66,10 +67,10 @@ export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
 /**
  * The whole pipeline on one machine: object store, event bus, Supabase-compatible API, LTX stand-in,
- * local Remotion, and the upload endpoint, wired with the same rule patterns and handlers as AWS.
+ * local Remotion, and the web API, wired with the same rule patterns and handlers as AWS.
  */
 export async function startLocalStack(options: LocalStackOptions) {
-  const logger = options.logger ?? createLogger({ stack: 'local' });
+  const logger = options.logger ?? createReadableLogger({ fields: { stack: 'local' } });
   const ports = options.ports ?? {};
   const bucket = options.bucket ?? 'villa-video-local';
   const startedAt = new Date();
@@ -125,12 +126,20 @@ export async function startLocalStack(options: LocalStackOptions) {
       ...options.env,
     };
     // The media URLs name the web server's port, known only once it listens: bind it first, and let
-    // its routes reach the handlers built below.
-    const late: { api?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>; s3?: S3Client } = {};
+    // the API's Function URL reach the handler built below (503 until then).
+    const late: { api?: FunctionUrlHandler; s3?: S3Client } = {};
+    const starting = { statusCode: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ error: { code: 'starting', message: 'The stack is still starting.' } }) };
     const web = await startWebServer({
       port: webPort,
-      uploadHandler: (event) => (late.api ? late.api(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
-      replayHandler: (event) => (late.api ? late.api(event) : Promise.resolve(json(503, errorBody('starting', 'The stack is still starting.')))),
+      api: (event, context) => (late.api ? late.api(event, context) : Promise.resolve(starting)),
+      functionUrl: {
+        urlId: 'local',
+        region: objectStore.region,
+        functionName: 'villa-video-api',
+        memoryLimitInMB: FUNCTION_SPECS.api.memorySize,
+        timeoutSeconds: FUNCTION_SPECS.api.timeout,
+        onFunctionError: (err, requestId) => logger.log('error', 'api function failed', { fn: 'api', requestId, error: (err as Error).message }),
+      },
       s3: () => late.s3!,
       bucket,
       staticDir: options.staticDir,
@@ -154,16 +163,17 @@ export async function startLocalStack(options: LocalStackOptions) {
       renderer = local;
     }
 
-    // One API function serves both routes, as the Function URL does in AWS.
-    late.api = createPresignHandler({
-      store: clients.store,
-      jobs: clients.jobs,
-      events: clients.events,
-      config,
-      logger: logger.child({ fn: 'presign' }),
-      verifyAccessToken: await createTokenVerifier(config),
-      allowedOrigins: config.allowedOrigins,
-    });
+    // The Lambda handler of the web API, as its Function URL invokes it in AWS.
+    late.api = createApiHandler(
+      createApiDeps({
+        store: clients.store,
+        jobs: clients.jobs,
+        events: clients.events,
+        config,
+        logger: logger.child({ fn: 'api' }),
+        verifyAccessToken: await createTokenVerifier(config),
+      }),
+    );
     const ltxHandler = createLtxHandler({
       store: clients.store,
       jobs: clients.jobs,

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { loadLocalStackSettings } from './local-stack-settings';
-import { createLogger } from '../shared/adapters/json-logger';
-import { prettyLogSink } from './pretty-log-sink';
+import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { startLocalStack } from './stack';
 
 /** `npm start`: the whole pipeline on this machine, persisted under `.local/`, until Ctrl-C. */
 const settings = loadLocalStackSettings();
-const logger = createLogger({}, prettyLogSink(settings.verbose));
+const logger = createReadableLogger({ level: settings.verbose ? 'debug' : 'info' });
 const stack = await startLocalStack({
   dataDir: resolve(settings.dataDir),
   realLtx: settings.realLtx,

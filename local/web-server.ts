@@ -1,19 +1,18 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../shared/http/function-url';
-import { serveFunctionUrl } from './function-url-adapter';
+import { serveFunctionUrl, type FunctionUrlHandler, type FunctionUrlOptions } from './function-url/serve-function-url';
 import { serveMedia } from './media-route';
-import { isReplayPath } from '../shared/http/replay-endpoint';
 
 export interface WebServerOptions {
   port: number;
   host?: string;
-  uploadHandler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
-  /** `POST /jobs/{jobId}/replay` (shared/http/replay-endpoint.ts); none → 404. */
-  replayHandler?: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+  /** The web API's Lambda handler (handlers/api.ts), served as its Function URL serves it. */
+  api: FunctionUrlHandler;
+  /** The Function URL's identity and the function's settings, as in the deployed stack. */
+  functionUrl: FunctionUrlOptions;
   /** The S3 client for `/media/`; a function because the stack creates it after the port is bound. */
   s3: () => S3Client;
   bucket: string;
@@ -36,22 +35,23 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The local stack's front door (default http://127.0.0.1:3000): `POST /uploads` (the presign handler,
- * as its Function URL would serve it), `/media/…` (the CDN's stand-in) and the demo page.
+ * The local stack's front door (default http://127.0.0.1:3000): one origin for what AWS serves from
+ * three. `/media/…` stands in for CloudFront, the demo page's files (and `/config.json`) for the web
+ * host, and every other request goes to the web API's Function URL stand-in, whose Lambda handler
+ * alone decides the route (404 and 405 included).
  */
 export async function startWebServer(opts: WebServerOptions): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const read = req.method === 'GET' || req.method === 'HEAD';
     const route = async () => {
-      if (path === '/uploads' || path === '/uploads/') return serveFunctionUrl(req, res, opts.uploadHandler);
-      if (opts.replayHandler && isReplayPath(path)) return serveFunctionUrl(req, res, opts.replayHandler);
-      if (path.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) return serveMedia(req, res, opts.s3(), opts.bucket, path.slice('/media/'.length));
-      if (path === '/config.json' && opts.publicConfig) {
+      if (read && path.startsWith('/media/')) return serveMedia(req, res, opts.s3(), opts.bucket, path.slice('/media/'.length));
+      if (read && path === '/config.json' && opts.publicConfig) {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(opts.publicConfig));
         return;
       }
-      if (opts.staticDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(opts.staticDir, path, res);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      if (read && opts.staticDir && (await serveStatic(opts.staticDir, path, res))) return;
+      return serveFunctionUrl(req, res, opts.api, opts.functionUrl);
     };
     route().catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -74,18 +74,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<{ url: str
   };
 }
 
-async function serveStatic(dir: string, path: string, res: import('node:http').ServerResponse): Promise<void> {
+/** Serves the page's file at `path`; false when there is none (the request is someone else's). */
+async function serveStatic(dir: string, path: string, res: ServerResponse<IncomingMessage>): Promise<boolean> {
   const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^(\.\.[/\\])+/, '');
   const file = join(dir, relative);
-  if (!file.startsWith(dir)) {
-    res.writeHead(404).end('Not found');
-    return;
-  }
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a file');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(await readFile(file));
-  } catch {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-  }
+  if (!file.startsWith(dir)) return false;
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return false;
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(await readFile(file));
+  return true;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './domain/errors';
+import { describeZodIssues } from './domain/format-zod-error';
 import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
 import { MUSIC_FILES } from './domain/music';
 
@@ -81,8 +82,7 @@ function secretRef(name: string, value: string | undefined, param: string | unde
 export function loadConfig(env: Record<string, string | undefined> = process.env): PipelineConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${issues}`);
+    throw new ConfigError(`invalid configuration: ${describeZodIssues(parsed.error)}`);
   }
   const e = parsed.data;
   const serviceRoleKey = secretRef('SUPABASE_SERVICE_ROLE_KEY', e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_SERVICE_ROLE_KEY_PARAM);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../shared/domain/errors';
+import { showValue as show } from '../../shared/domain/show-value';
 
 /**
  * EventBridge event-pattern matching, as the event bus applies it to rules.
@@ -30,11 +31,6 @@ const compiledCache = new WeakMap<object, CompiledEventPattern>();
 
 function fail(path: string, message: string): never {
   throw new ValidationError(`eventPattern${path}`, `Invalid event pattern at ${path || '(root)'}: ${message}`);
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,7 @@ import { PostgrestError, toPostgrestError } from './postgrest-error';
 import { claimsFromRequest } from './request-claims';
 import { readRows } from './rest-read';
 import type { RestResponse } from './rest-response';
+import { putRow } from './rest-put';
 import { callFunction } from './rest-rpc';
 import { deleteRows, insertRows, updateRows } from './rest-write';
 import type { SchemaCache } from './schema-cache';
@@ -46,6 +47,22 @@ async function dispatch(deps: RestRouterDeps, req: IncomingMessage, subpath: str
   const segments = subpath.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments.length === 0) return { status: 200, body: JSON.stringify({ swagger: '2.0', info: { title: 'local Supabase REST (PostgREST dialect)' }, paths: {} }), headers: {} };
   const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readBody(req, deps.maxBodyBytes) : undefined;
+  try {
+    return await route(deps, req, segments, subpath, params, claims, body);
+  } catch (err) {
+    // A table, column, function or relationship made after the cache was loaded: reload once and retry.
+    if (err instanceof PostgrestError && SCHEMA_MISSES.has(err.code) && (await deps.cache.reloadAfterMiss())) {
+      return route(deps, req, segments, subpath, params, claims, body);
+    }
+    throw err;
+  }
+}
+
+/** Codes a stale schema cache can cause (42703 is also ours, for a column absent from the cache). */
+const SCHEMA_MISSES = new Set(['42703', 'PGRST200', 'PGRST202', 'PGRST204', 'PGRST205']);
+
+async function route(deps: RestRouterDeps, req: IncomingMessage, segments: string[], subpath: string, params: URLSearchParams, claims: JwtClaims, body: string | undefined): Promise<RestResponse> {
+  const method = req.method ?? 'GET';
   if (segments.length === 2 && segments[0] === 'rpc') {
     const fn = segments[1] ?? '';
     if (method === 'POST') return callFunction(deps, req, fn, params, body ?? '', claims);
@@ -62,10 +79,12 @@ async function dispatch(deps: RestRouterDeps, req: IncomingMessage, subpath: str
       return insertRows(deps, req, table, params, body ?? '', claims);
     case 'PATCH':
       return updateRows(deps, req, table, params, body ?? '', claims);
+    case 'PUT':
+      return putRow(deps, req, table, params, body ?? '', claims);
     case 'DELETE':
       return deleteRows(deps, req, table, params, claims);
     default:
-      throw methodNotAllowed(method, 'GET, HEAD, POST, PATCH, DELETE');
+      throw methodNotAllowed(method, 'GET, HEAD, POST, PUT, PATCH, DELETE');
   }
 }
 

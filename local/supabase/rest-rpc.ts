@@ -1,100 +1,136 @@
 import type { IncomingMessage } from 'node:http';
 import type { Database, JwtClaims } from './database';
+import { headerValue } from './http-io';
 import { PostgrestError, invalidBody } from './postgrest-error';
-import { checkProfile, parseRange, wantsSingleObject } from './postgrest-modifiers';
-import { OBJECT_CONTENT_TYPE, contentRange, firstOf, notOneRow, type RestResponse } from './rest-response';
-import type { FunctionInfo, SchemaCache } from './schema-cache';
+import { appliedHeader, checkMaxAffected, parsePrefer } from './postgrest-prefer';
+import { parseReadParams } from './postgrest-query';
+import { runRead } from './read-statement';
+import { compileRead, newContext, resolveCasts, topRange } from './rest-read';
+import { negotiate, requestSchema, CONTENT_TYPES } from './rest-negotiation';
+import { checkSingle, contentRange, firstOf, outputBody } from './rest-output';
+import type { RestResponse } from './rest-response';
+import { rollsBack } from './rest-write';
+import { pickFunction, type BodyKind } from './rpc-resolve';
+import type { SchemaCache } from './schema-cache';
+import type { FunctionInfo, TableInfo } from './schema-types';
 import { SqlParams, ident } from './sql-params';
 
-/** A JSON argument as the text Postgres parses for the parameter's type. */
-function argText(value: unknown, type: string): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value) && type.endsWith('[]')) {
-    const items = value.map((v) => (v === null ? 'NULL' : `"${String(typeof v === 'object' ? JSON.stringify(v) : v).replace(/(["\\])/g, '\\$1')}"`));
-    return `{${items.join(',')}}`;
+class RollbackWith extends Error {
+  constructor(readonly response: RestResponse) {
+    super('rollback requested');
   }
-  return JSON.stringify(value);
 }
 
-function pickOverload(fns: FunctionInfo[], given: string[]): FunctionInfo | undefined {
-  return fns.find((f) => given.every((g) => f.args.some((a) => a.name === g)) && f.args.every((a) => a.hasDefault || given.includes(a.name)));
+function bodyKind(req: IncomingMessage): BodyKind {
+  const type = (headerValue(req, 'content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  if (type === 'text/plain') return 'text';
+  if (type === 'text/xml') return 'xml';
+  if (type === 'application/octet-stream') return 'bytea';
+  return 'json';
+}
+
+/** The rows a function returns, shaped like a table so select, filters, order and embedding apply. */
+function resultTable(cache: SchemaCache, fn: FunctionInfo): TableInfo | undefined {
+  if (fn.returnTable) return cache.tableNow(fn.returnTable);
+  if (fn.outColumns.length === 0) return undefined;
+  return {
+    schema: fn.schema,
+    name: fn.name,
+    columns: new Map(fn.outColumns.map((c) => [c.name, { name: c.name, type: c.type, nullable: true, hasDefault: false }])),
+    primaryKey: [],
+    isView: false,
+  };
 }
 
 /**
- * POST (JSON named arguments) or GET/HEAD (query parameters) /rest/v1/rpc/<fn>. Scalars answer as a
- * bare JSON value, sets and rows as JSON arrays.
+ * POST (JSON named arguments, or one unnamed json/text/xml/bytea body) or GET/HEAD (query
+ * arguments) /rest/v1/rpc/<fn>, as PostgREST: overloads resolved by argument names, every argument
+ * passed through one JSON parameter read with the function's own argument types, and the result
+ * read like a table (select, filters, order, limit, embedding) when it is rows.
  */
-export async function callFunction(
-  deps: { db: Database; cache: SchemaCache },
-  req: IncomingMessage,
-  fnName: string,
-  params: URLSearchParams,
-  bodyText: string | undefined,
-  claims: JwtClaims,
-): Promise<RestResponse> {
-  checkProfile(req);
-  const fns = await deps.cache.functionsNamed(fnName);
+export async function callFunction(deps: { db: Database; cache: SchemaCache }, req: IncomingMessage, fnName: string, query: URLSearchParams, bodyText: string | undefined, claims: JwtClaims): Promise<RestResponse> {
+  const schema = requestSchema(req, deps.cache);
+  const format = negotiate(req, deps.cache);
+  const prefs = parsePrefer(req);
+  const post = bodyText !== undefined;
+  const kind: BodyKind = post ? bodyKind(req) : 'json';
+  const fns = await deps.cache.functionsNamed(schema, fnName);
   let args: Record<string, unknown> = {};
-  if (bodyText !== undefined) {
-    if (bodyText.trim() !== '') {
-      let parsed: unknown;
+  let raw: unknown;
+  const argNames = new Set(fns.flatMap((f) => f.args.map((a) => a.name).filter(Boolean)));
+  if (post) {
+    if (kind === 'json' && bodyText.trim() !== '') {
       try {
-        parsed = JSON.parse(bodyText);
+        raw = JSON.parse(bodyText);
       } catch (err) {
         throw invalidBody(`Empty or invalid json: ${(err as Error).message}`);
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidBody('The JSON body of an rpc call must be an object of named arguments');
-      args = parsed as Record<string, unknown>;
-    }
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) args = raw as Record<string, unknown>;
+    } else if (kind !== 'json') raw = bodyText;
   } else {
-    const argNames = new Set(fns.flatMap((f) => f.args.map((a) => a.name)));
-    for (const [k, v] of params) if (argNames.has(k)) args[k] = v;
+    for (const k of new Set(query.keys())) {
+      if (!argNames.has(k)) continue;
+      const vs = query.getAll(k);
+      args[k] = vs.length > 1 || fns.some((f) => f.args.some((a) => a.name === k && a.variadic)) ? vs : vs[0];
+    }
   }
-  const given = Object.keys(args);
-  const fn = pickOverload(fns, given);
-  if (!fn) {
-    throw new PostgrestError(
-      404,
-      'PGRST202',
-      `Could not find the function public.${fnName}(${given.join(', ')}) in the schema cache`,
-      `Searched for the function public.${fnName} with parameters ${given.length ? given.join(', ') : '(none)'}`,
-      fns.length ? `Perhaps you meant to call public.${fnName}(${fns[0]?.args.map((a) => a.name).join(', ')})` : null,
-    );
+  const keys = new Set(Object.keys(args));
+  const fn = pickFunction(schema, fnName, fns, keys, post, kind, deps.cache.functionNames(schema));
+  if (prefs.strict && prefs.maxAffected !== undefined && !fn.returnsSet) {
+    throw new PostgrestError(400, 'PGRST128', 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict');
   }
+  const unnamed = fn.args.length === 1 && fn.args[0]?.name === '' ? fn.args[0] : undefined;
   const p = new SqlParams();
-  const call = `"public".${ident(fn.name)}(${fn.args
-    .filter((a) => a.name in args)
-    .map((a) => `${ident(a.name)} => ${p.typed(argText(args[a.name], a.type), a.type)}`)
-    .join(', ')})`;
-  const single = wantsSingleObject(req);
-
-  let sql: string;
-  let rowsResult = false;
-  if (fn.returnsVoid) sql = `select ${call}, 'null'::text as body, 1 as n`;
-  else if (fn.returnsSet) {
-    // Row sets take limit/offset (or Range); filters and order on rpc results are not supported here.
-    const range = parseRange(params, req);
-    const limit = range.limit !== undefined ? ` limit ${p.typed(range.limit, 'bigint')}` : '';
-    const offset = range.offset > 0 ? ` offset ${p.typed(range.offset, 'bigint')}` : '';
-    const item = fn.returnsComposite ? '_r' : '_r._v';
-    sql = `select coalesce(json_agg(${item}), '[]')::text as body, count(*)::int as n from (select * from ${call} _v${limit}${offset}) _r`;
-    rowsResult = true;
-  } else sql = `select to_json(${call})::text as body, 1 as n`;
-
-  const { body, n } = await deps.db.asRole(claims, async (tx) => {
-    const r = await tx.query<{ body: string | null; n: number }>(sql, p.values);
-    const row = r.rows[0];
-    const out = { body: row?.body ?? 'null', n: row?.n ?? 0 };
-    if (single && rowsResult && out.n !== 1) throw notOneRow(out.n);
-    return out;
+  const callee = `${ident(fn.schema)}.${ident(fn.name)}`;
+  let call: string;
+  let from = '';
+  if (unnamed) {
+    call = `${callee}(${p.typed(kind === 'json' ? (bodyText ?? '') : raw, unnamed.type)})`;
+  } else {
+    const given = fn.args.filter((a) => keys.has(a.name));
+    if (given.length > 0) {
+      from = ` from json_to_record(${p.typed(JSON.stringify(args), 'json')}) as pgrst_body(${given.map((a) => `${ident(a.name)} ${a.type}`).join(', ')})`;
+    }
+    call = `${callee}(${given.map((a) => `${a.variadic ? 'variadic ' : ''}${ident(a.name)} := pgrst_body.${ident(a.name)}`).join(', ')})`;
+  }
+  const readQuery = new URLSearchParams([...query].filter(([k]) => post || !argNames.has(k)));
+  const params = parseReadParams(readQuery);
+  const table = fn.returnsComposite ? resultTable(deps.cache, fn) : undefined;
+  const rollback = rollsBack(deps.cache, prefs);
+  const types = table ? await resolveCasts(deps.cache, params) : new Map<string, string>();
+  const ctx = newContext(deps.cache, params, types, p);
+  const range = topRange(params, req, fn.returnsSet ? deps.cache.settings.maxRows : undefined);
+  const compiled = table ? compileRead(ctx, { table, from: 'pgrst_source' }, range, prefs.count !== undefined) : undefined;
+  const applied = appliedHeader(prefs, [prefs.count && compiled ? `count=${prefs.count}` : undefined, rollback && prefs.tx ? 'tx=rollback' : undefined]);
+  const run = () => deps.db.asRole(claims, async (tx): Promise<RestResponse> => {
+    let response: RestResponse;
+    if (fn.returnsVoid) {
+      await tx.query(`select ${call}${from}`, p.values);
+      response = { status: 204, body: '', headers: applied };
+    } else if (!compiled) {
+      // A scalar (or set of scalars): a bare JSON value, or an array of them.
+      const sql = fn.returnsSet
+        ? `select coalesce(json_agg(pgrst_call.pgrst_scalar), '[]')::text as body, count(*)::int as n from (select ${call} as pgrst_scalar${from}) pgrst_call`
+        : `select to_json(${call})::text as body, 1 as n${from}`;
+      const row = (await tx.query<{ body: string | null; n: number }>(sql, p.values)).rows[0];
+      const n = row?.n ?? 0;
+      checkMaxAffected(prefs, n);
+      response = { status: 200, body: row?.body ?? 'null', headers: { 'Content-Range': contentRange(0, n, prefs.count ? n : undefined), ...applied }, contentType: CONTENT_TYPES.json };
+    } else {
+      const withClause = `with pgrst_source as (select pgrst_call.*${from ? from + ',' : ' from'} lateral ${call} pgrst_call) `;
+      const r = await runRead(tx, ctx.p, compiled.node, format, prefs, { countSql: compiled.countSql, withClause });
+      if (fn.returnsSet) checkSingle(format, r.n);
+      checkMaxAffected(prefs, r.n);
+      const out = fn.returnsSet || format.kind !== 'json' ? outputBody(format, r) : { body: firstOf(r.body), contentType: format.single ? CONTENT_TYPES.object : CONTENT_TYPES.json };
+      response = { status: 200, ...out, headers: { 'Content-Range': contentRange(range.offset, r.n, r.total), ...applied } };
+    }
+    if (rollback) throw new RollbackWith(response);
+    return response;
   });
-  if (fn.returnsVoid) return { status: 204, body: '', headers: {} };
-  return {
-    status: 200,
-    body: single && rowsResult ? firstOf(body) : body,
-    headers: rowsResult ? { 'Content-Range': contentRange(0, n, undefined) } : {},
-    contentType: single && rowsResult ? OBJECT_CONTENT_TYPE : undefined,
-  };
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof RollbackWith) return err.response;
+    throw err;
+  }
 }

@@ -1,20 +1,13 @@
-import { unknownTable } from './postgrest-error';
+import { closest } from './fuzzy-hint';
+import { PostgrestError } from './postgrest-error';
 import type { SchemaCache, TableInfo } from './schema-cache';
 
-/**
- * The table a request names, refreshed from the catalog once if it or one of `columns` is missing
- * (a table or column made after start). Unknown table: 404 PGRST205. Missing columns are left for
- * the SQL compilers to report by name.
- */
-export async function resolveTable(cache: SchemaCache, name: string, columns: Iterable<string>): Promise<TableInfo> {
-  let table = await cache.table(name);
-  if (!table) throw unknownTable(name, cache.suggestTable(name));
-  const wanted = [...columns].filter((c) => c !== '*');
-  if (wanted.some((c) => !table?.columns.has(c)) && (await cache.reloadAfterMiss())) {
-    table = await cache.table(name);
-    if (!table) throw unknownTable(name, cache.suggestTable(name));
-  }
-  return table;
+/** The table or view a request names in `schema`; unknown: 404 PGRST205 with PostgREST's hint. */
+export async function resolveTable(cache: SchemaCache, schema: string, name: string): Promise<TableInfo> {
+  const table = await cache.table(schema, name);
+  if (table) return table;
+  const suggestion = closest(name, cache.tableNames(schema));
+  throw new PostgrestError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`, null, suggestion ? `Perhaps you meant the table '${schema}.${suggestion}'` : null);
 }
 
 /** `"public"."video_jobs"` */

@@ -1,10 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Database, JwtClaims, SqlExecutor } from './database';
-import { compileFilters, filterColumns, parseFilters, type Filter } from './postgrest-filter';
 import { PostgrestError, invalidBody } from './postgrest-error';
-import { checkProfile, compileSelect, parsePrefer, parseSelect, wantsSingleObject, type Preferences, type SelectItem } from './postgrest-modifiers';
-import { OBJECT_CONTENT_TYPE, contentRange, firstOf, notOneRow, type RestResponse } from './rest-response';
+import { appliedHeader, checkMaxAffected, parsePrefer, type Preferences } from './postgrest-prefer';
+import { parseReadParams, type ReadParams } from './postgrest-query';
+import { compileNode } from './read-sql';
+import { runRead } from './read-statement';
+import { newContext, resolveCasts } from './rest-read';
+import { negotiate, requestSchema, type OutputFormat } from './rest-negotiation';
+import { checkSingle, contentRange, outputBody } from './rest-output';
+import type { RestResponse } from './rest-response';
 import { qualifiedName, resolveTable } from './rest-table';
+import { whereSql } from './write-filters';
 import type { SchemaCache, TableInfo } from './schema-cache';
 import { SqlParams, ident } from './sql-params';
 
@@ -18,7 +24,7 @@ class RollbackWith extends Error {
   }
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (text.trim() === '') throw invalidBody('Empty or invalid json');
   try {
     return JSON.parse(text);
@@ -27,9 +33,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isRow(v: unknown): v is Row {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function missingColumn(table: TableInfo, column: string): PostgrestError {
   return new PostgrestError(400, 'PGRST204', `Could not find the '${column}' column of '${table.name}' in the schema cache`);
@@ -40,48 +44,61 @@ function parseColumnsParam(raw: string): string[] {
   return raw.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
 }
 
-/** Runs the statement; with representation wraps it so Postgres returns the rows as JSON. */
-async function runWrite(
-  tx: SqlExecutor,
-  statement: string,
-  params: SqlParams,
-  select: SelectItem[],
-  table: TableInfo,
-  prefs: Preferences,
-): Promise<{ body: string; n: number }> {
-  if (prefs.returnMode !== 'representation') {
-    // No RETURNING: with return=minimal a write must not need a SELECT policy, as in PostgREST.
-    const result = await tx.query(statement, params.values);
-    return { body: '', n: result.affectedRows ?? 0 };
-  }
-  const sql =
-    `with pgrst_source as (${statement} returning *) ` +
-    `select coalesce(json_agg(_r), '[]')::text as body, count(*)::int as n from (select ${compileSelect(select, table)} from pgrst_source) _r`;
-  const r = await tx.query<{ body: string; n: number }>(sql, params.values);
-  return r.rows[0] ?? { body: '[]', n: 0 };
+/** Whether `Prefer: tx=rollback` is honoured (PostgREST's db-tx-end). */
+export function rollsBack(cache: SchemaCache, prefs: Preferences): boolean {
+  const end = cache.settings.txEnd;
+  if (end === 'commit-allow-override' || end === 'rollback-allow-override') return prefs.tx ? prefs.tx === 'rollback' : end.startsWith('rollback');
+  return end === 'rollback';
 }
 
-async function respond(
-  deps: Deps,
-  req: IncomingMessage,
-  claims: JwtClaims,
-  prefs: Preferences,
-  created: boolean,
-  run: (tx: SqlExecutor) => Promise<{ body: string; n: number }>,
-): Promise<RestResponse> {
-  const single = wantsSingleObject(req);
+export interface WriteSpec {
+  table: TableInfo;
+  statement: string;
+  p: SqlParams;
+  params: ReadParams;
+  kind: 'insert' | 'update' | 'delete' | 'upsert' | 'put';
+}
+
+/** Runs a write as one statement, reads back the representation through the select (embeds included), and answers as PostgREST. */
+export async function runWrite(deps: Deps, req: IncomingMessage, claims: JwtClaims, prefs: Preferences, format: OutputFormat, spec: WriteSpec): Promise<RestResponse> {
+  const representation = prefs.returnMode === 'representation';
+  const types = await resolveCasts(deps.cache, spec.params);
+  const ctx = newContext(deps.cache, spec.params, types, spec.p);
+  const node = representation ? compileNode(ctx, { table: spec.table, from: 'pgrst_source' }, spec.params.select, [], 0, undefined, false, {}) : undefined;
+  const created = spec.kind === 'insert' || spec.kind === 'upsert';
+  // Only a merge-duplicates upsert that inserted nothing answers 200 (PostgREST's rule).
+  const tracksInserts = spec.kind === 'upsert' && prefs.resolution === 'merge-duplicates';
+  const run = async (tx: SqlExecutor) => {
+    if (!node) {
+      const r = await tx.query(spec.statement, spec.p.values);
+      return { body: '', n: r.affectedRows ?? 0, inserted: undefined as number | undefined };
+    }
+    const returning = tracksInserts ? ' returning *, xmax = 0 as pgrst_inserted' : ' returning *';
+    const extra = tracksInserts ? ', (select count(*) from pgrst_source where pgrst_inserted)::int as inserted' : '';
+    const r = await runRead(tx, ctx.p, node, format, {}, { withClause: `with pgrst_source as (${spec.statement}${returning}) `, extra });
+    return { body: r.body, n: r.n, inserted: r.extra?.inserted as number | undefined };
+  };
+  const rollback = rollsBack(deps.cache, prefs);
   try {
     return await deps.db.asRole(claims, async (tx) => {
-      const { body, n } = await run(tx);
-      // single() on a write: PostgREST rolls the write back when it did not touch exactly one row.
-      if (single && n !== 1) throw notOneRow(n);
-      const headers: Record<string, string> = { 'Content-Range': created ? `*/${prefs.count ? n : '*'}` : contentRange(0, n, prefs.count ? n : undefined) };
-      if (prefs.applied.length > 0) headers['Preference-Applied'] = prefs.applied.join(', ');
-      const response: RestResponse =
-        prefs.returnMode === 'representation'
-          ? { status: created ? 201 : 200, body: single ? firstOf(body) : body, headers, contentType: single ? OBJECT_CONTENT_TYPE : undefined }
-          : { status: created ? 201 : 204, body: '', headers };
-      if (prefs.rollback) throw new RollbackWith(response);
+      const { body, n, inserted } = await run(tx);
+      if (spec.kind === 'update' || spec.kind === 'delete') checkMaxAffected(prefs, n);
+      if (representation) checkSingle(format, n);
+      const status = representation ? (spec.kind === 'put' ? 200 : tracksInserts ? (inserted === 0 ? 200 : 201) : created ? 201 : 200) : created ? 201 : 204;
+      const headers: Record<string, string> = {
+        'Content-Range': created ? `*/${prefs.count ? n : '*'}` : contentRange(0, n, prefs.count ? n : undefined),
+        ...appliedHeader(prefs, [
+          prefs.returnMode !== 'minimal' ? `return=${prefs.returnMode}` : undefined,
+          prefs.count ? `count=${prefs.count}` : undefined,
+          spec.kind === 'upsert' && prefs.resolution ? `resolution=${prefs.resolution}` : undefined,
+          prefs.missingDefault ? 'missing=default' : undefined,
+          prefs.tx && rollback === (prefs.tx === 'rollback') ? `tx=${prefs.tx}` : undefined,
+          prefs.strict && prefs.maxAffected !== undefined ? 'handling=strict' : undefined,
+          prefs.strict && prefs.maxAffected !== undefined ? `max-affected=${prefs.maxAffected}` : undefined,
+        ]),
+      };
+      const response: RestResponse = representation ? { status, ...outputBody(format, { body, n }), headers } : { status, body: '', headers };
+      if (rollback) throw new RollbackWith(response);
       return response;
     });
   } catch (err) {
@@ -90,42 +107,47 @@ async function respond(
   }
 }
 
+/** A JSON row as the table's row type, one cell at a time; absent keys NULL or, with missing=default, DEFAULT. */
+function insertSource(table: TableInfo, columns: string[], rows: Row[], p: SqlParams, missingDefault: boolean): string {
+  const into = qualifiedName(table);
+  const colList = columns.map(ident).join(', ');
+  if (missingDefault) {
+    // As PostgREST: every row starts from the columns' defaults (evaluated per row, so identity
+    // sequences advance for each row) and the row's own keys override them.
+    const defaults = columns.flatMap((c) => {
+      const d = table.columns.get(c)?.defaultSql;
+      return d ? [`${p.typed(c, 'text')}, ${d}`] : [];
+    });
+    const merged = `(select coalesce(jsonb_agg(jsonb_build_object(${defaults.join(', ')}) || elem), '[]') from jsonb_array_elements(${p.typed(JSON.stringify(rows), 'jsonb')}) elem)`;
+    return `select ${colList} from jsonb_populate_recordset(null::${into}, ${merged}) _`;
+  }
+  return `select ${colList} from json_populate_recordset(null::${into}, ${p.add(JSON.stringify(rows))}::json) _`;
+}
+
 /** POST /rest/v1/<table>: insert one or many rows, or upsert with Prefer: resolution=… and on_conflict. */
-export async function insertRows(deps: Deps, req: IncomingMessage, tableName: string, params: URLSearchParams, bodyText: string, claims: JwtClaims): Promise<RestResponse> {
-  checkProfile(req);
+export async function insertRows(deps: Deps, req: IncomingMessage, tableName: string, query: URLSearchParams, bodyText: string, claims: JwtClaims): Promise<RestResponse> {
+  const schema = requestSchema(req, deps.cache);
   const prefs = parsePrefer(req);
-  const select = parseSelect(params.get('select'));
+  const format = negotiate(req, deps.cache);
+  const params = parseReadParams(query);
   const payload = parseJson(bodyText);
   const rows = Array.isArray(payload) ? payload : [payload];
-  if (!rows.every(isRow)) throw invalidBody('All items of the JSON body must be objects');
-  const columnsParam = params.get('columns');
+  if (!rows.every(isRow)) throw invalidBody('All object keys must match');
+  const table = await resolveTable(deps.cache, schema, tableName);
+  const columnsParam = query.get('columns');
   const columns = columnsParam !== null ? parseColumnsParam(columnsParam) : [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const onConflictParam = params.get('on_conflict');
+  const onConflictParam = query.get('on_conflict');
   const onConflict = onConflictParam !== null ? parseColumnsParam(onConflictParam) : undefined;
-  const table = await resolveTable(deps.cache, tableName, [...columns, ...(onConflict ?? []), ...select.map((s) => s.column)]);
   for (const c of [...columns, ...(onConflict ?? [])]) if (!table.columns.has(c)) throw missingColumn(table, c);
-  compileSelect(select, table);
-  if (rows.length === 0) return { status: 201, body: prefs.returnMode === 'representation' ? '[]' : '', headers: { 'Content-Range': '*/0' } };
-
-  const into = qualifiedName(table);
   const p = new SqlParams();
-  const colList = columns.map(ident).join(', ');
+  const into = qualifiedName(table);
   let statement: string;
-  if (columns.length === 0) {
-    if (rows.length > 1) throw invalidBody('Inserting several rows needs at least one column');
+  if (rows.length === 0) statement = `insert into ${into} select * from ${into} where false`;
+  else if (columns.length === 0) {
+    if (rows.length > 1) throw invalidBody('All object keys must match');
     statement = `insert into ${into} default values`;
-  } else if (prefs.missingDefault) {
-    // A key absent from a row takes the column's DEFAULT, so each cell is chosen per row.
-    const values = rows.map((row) => {
-      const rowParam = `${p.add(JSON.stringify(row))}::json`;
-      return `(${columns.map((c) => (c in row ? `(json_populate_record(null::${into}, ${rowParam}))."${c.replace(/"/g, '""')}"` : 'default')).join(', ')})`;
-    });
-    statement = `insert into ${into} (${colList}) values ${values.join(', ')}`;
-  } else {
-    // As PostgREST: one JSON parameter, typed by the table's own row type; absent keys are NULL.
-    statement = `insert into ${into} (${colList}) select ${colList} from json_populate_recordset(null::${into}, ${p.add(JSON.stringify(rows))}::json) _`;
-  }
-  if (prefs.resolution) {
+  } else statement = `insert into ${into} (${columns.map(ident).join(', ')}) ${insertSource(table, columns, rows, p, prefs.missingDefault)}`;
+  if (prefs.resolution && rows.length > 0) {
     const target = onConflict ?? table.primaryKey;
     const targetSql = target.length > 0 ? ` (${target.map(ident).join(', ')})` : '';
     if (prefs.resolution === 'ignore-duplicates' || columns.length === 0) statement += ` on conflict${targetSql} do nothing`;
@@ -134,53 +156,43 @@ export async function insertRows(deps: Deps, req: IncomingMessage, tableName: st
       statement += ` on conflict${targetSql} do update set ${columns.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}`;
     }
   }
-  return respond(deps, req, claims, prefs, true, (tx) => runWrite(tx, statement, p, select, table, prefs));
-}
-
-/** Supabase loads pg-safeupdate for API requests: UPDATE/DELETE without a filter is refused. */
-function requireFilters(filters: Filter[], verb: 'UPDATE' | 'DELETE'): void {
-  if (filters.length === 0) throw new PostgrestError(400, '21000', `${verb} requires a WHERE clause`, null, 'add a filter, e.g. ?id=eq.<id>');
+  return runWrite(deps, req, claims, prefs, format, { table, statement, p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: prefs.resolution ? 'upsert' : 'insert' });
 }
 
 /** PATCH /rest/v1/<table>?filters: update the filtered rows with the body's columns. */
-export async function updateRows(deps: Deps, req: IncomingMessage, tableName: string, params: URLSearchParams, bodyText: string, claims: JwtClaims): Promise<RestResponse> {
-  checkProfile(req);
+export async function updateRows(deps: Deps, req: IncomingMessage, tableName: string, query: URLSearchParams, bodyText: string, claims: JwtClaims): Promise<RestResponse> {
+  const schema = requestSchema(req, deps.cache);
   const prefs = parsePrefer(req);
-  const select = parseSelect(params.get('select'));
-  const filters = parseFilters(params);
+  const format = negotiate(req, deps.cache);
+  const params = parseReadParams(query);
   const payload = parseJson(bodyText);
   if (!isRow(payload)) throw invalidBody('The JSON body of an update must be one object');
+  const table = await resolveTable(deps.cache, schema, tableName);
   const columns = Object.keys(payload);
-  const table = await resolveTable(deps.cache, tableName, [...columns, ...filterColumns(filters), ...select.map((s) => s.column)]);
   for (const c of columns) if (!table.columns.has(c)) throw missingColumn(table, c);
-  requireFilters(filters, 'UPDATE');
-  compileSelect(select, table);
   const p = new SqlParams();
   const target = qualifiedName(table);
-  const where = compileFilters(filters, table, p);
+  const where = whereSql(deps.cache, table, params, p, 'UPDATE');
   if (columns.length === 0) {
-    // Nothing to set: answer the matching rows' count without writing, as PostgREST does.
-    const statement = `select 1 from ${target} where ${where}`;
-    return respond(deps, req, claims, { ...prefs, returnMode: prefs.returnMode === 'representation' ? 'representation' : 'minimal' }, false, async (tx) =>
-      prefs.returnMode === 'representation' ? { body: '[]', n: 0 } : { body: '', n: (await tx.query(statement, p.values)).rows.length },
-    );
+    // An empty body sets nothing: an UPDATE that matches no row keeps the filters checked and the answer's shape.
+    const first = ident([...table.columns.keys()][0] ?? '');
+    const statement = `update ${target} set ${first} = ${target}.${first} where (${where}) and false`;
+    return runWrite(deps, req, claims, prefs, format, { table, statement, p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: 'update' });
   }
   const colList = columns.map(ident).join(', ');
   const source = `(select ${colList} from json_populate_record(null::${target}, ${p.add(JSON.stringify(payload))}::json) _b)`;
   const statement = `update ${target} set (${colList}) = ${source} where ${where}`;
-  return respond(deps, req, claims, prefs, false, (tx) => runWrite(tx, statement, p, select, table, prefs));
+  return runWrite(deps, req, claims, prefs, format, { table, statement, p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: 'update' });
 }
 
 /** DELETE /rest/v1/<table>?filters */
-export async function deleteRows(deps: Deps, req: IncomingMessage, tableName: string, params: URLSearchParams, claims: JwtClaims): Promise<RestResponse> {
-  checkProfile(req);
+export async function deleteRows(deps: Deps, req: IncomingMessage, tableName: string, query: URLSearchParams, claims: JwtClaims): Promise<RestResponse> {
+  const schema = requestSchema(req, deps.cache);
   const prefs = parsePrefer(req);
-  const select = parseSelect(params.get('select'));
-  const filters = parseFilters(params);
-  const table = await resolveTable(deps.cache, tableName, [...filterColumns(filters), ...select.map((s) => s.column)]);
-  requireFilters(filters, 'DELETE');
-  compileSelect(select, table);
+  const format = negotiate(req, deps.cache);
+  const params = parseReadParams(query);
+  const table = await resolveTable(deps.cache, schema, tableName);
   const p = new SqlParams();
-  const statement = `delete from ${qualifiedName(table)} where ${compileFilters(filters, table, p)}`;
-  return respond(deps, req, claims, prefs, false, (tx) => runWrite(tx, statement, p, select, table, prefs));
+  const statement = `delete from ${qualifiedName(table)} where ${whereSql(deps.cache, table, params, p, 'DELETE')}`;
+  return runWrite(deps, req, claims, prefs, format, { table, statement, p, params: { ...params, filters: [], orders: [], ranges: [] }, kind: 'delete' });
 }

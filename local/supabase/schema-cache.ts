@@ -1,127 +1,166 @@
 import type { SqlExecutor } from './database';
+import { readColumns, readForeignKeys, readFunctions, readPrimaryKeys, readRoleSettings, readViewColumnUsage, type FunctionRow } from './schema-catalog';
+import { buildRelationships, computedRelationships } from './schema-relationships';
+import { keyOf, type FunctionInfo, type QualifiedName, type Relationship, type TableInfo } from './schema-types';
 
-export interface ColumnInfo {
-  name: string;
-  /** `format_type()` of the column: safe to splice after `::` because it comes from the catalog. */
-  type: string;
-}
+export type { ColumnInfo, FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types';
 
-export interface TableInfo {
-  schema: string;
-  name: string;
-  columns: Map<string, ColumnInfo>;
-  primaryKey: string[];
-}
-
-export interface FunctionArg {
-  name: string;
-  type: string;
-  hasDefault: boolean;
-}
-
-export interface FunctionInfo {
-  schema: string;
-  name: string;
-  args: FunctionArg[];
-  returnsSet: boolean;
-  /** true when the result is a row type (table, composite, record): rows become JSON objects. */
-  returnsComposite: boolean;
-  volatile: boolean;
-  returnsVoid: boolean;
-}
-
-/** Only this schema is exposed, as in a default Supabase project. */
-export const EXPOSED_SCHEMA = 'public';
-/** A miss reloads the catalog (a table made after start), but not more often than this. */
+/** A miss (unknown table or function) reloads the cache at most this often. */
 const RELOAD_ON_MISS_MS = 200;
 
+/** PostgREST settings read from `alter role authenticator set pgrst.*` (its in-database configuration). */
+export interface DbSettings {
+  /** `pgrst.db_schemas`: overrides the configured exposed schemas when set. */
+  schemas?: string[];
+  planEnabled: boolean;
+  aggregatesEnabled: boolean;
+  /** `pgrst.db_tx_end`: whether `Prefer: tx=rollback` is honoured. */
+  txEnd: 'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override';
+  /** `pgrst.db_max_rows`; undefined keeps the configured default. */
+  maxRows?: number;
+}
+
+function toFunctionInfo(f: FunctionRow): FunctionInfo {
+  const modes = f.arg_modes ?? f.all_arg_types.map(() => 'i');
+  const names = f.arg_names ?? [];
+  const inputs = f.all_arg_types.map((type, i) => ({ type, name: names[i] ?? '', mode: modes[i] ?? 'i' })).filter((a) => a.mode === 'i' || a.mode === 'b' || a.mode === 'v');
+  const args = inputs.map((a, i) => ({ name: a.name, type: a.type, hasDefault: i >= inputs.length - f.n_defaults, variadic: a.mode === 'v' }));
+  const outs = f.all_arg_types.map((type, i) => ({ type, name: names[i] ?? '', mode: modes[i] ?? 'i' })).filter((a) => a.mode === 'o' || a.mode === 't' || a.mode === 'b');
+  const unnamed = args.filter((a) => a.name === '');
+  const callable = unnamed.length === 0 || (unnamed.length === 1 && args.length === 1 && ['bytea', 'json', 'jsonb', 'text', 'xml'].includes(unnamed[0]?.type ?? ''));
+  const returnTable = f.return_table && f.return_table_schema ? { schema: f.return_table_schema, name: f.return_table } : undefined;
+  return {
+    schema: f.schema,
+    name: f.name,
+    args,
+    returnsSet: f.returns_set,
+    returnType: f.return_type,
+    returnsComposite: f.return_kind === 'c' || f.return_type === 'record' || outs.length > 0,
+    returnTable,
+    returnsVoid: f.return_type === 'void',
+    volatile: f.volatile,
+    rows: f.rows,
+    firstArgTable: f.first_arg_table && f.first_arg_table_schema ? { schema: f.first_arg_table_schema, name: f.first_arg_table } : undefined,
+    outColumns: outs.map((o) => ({ name: o.name, type: o.type })),
+    callable,
+  };
+}
+
 /**
- * PostgREST's schema cache: the tables, columns and functions of the exposed schema, read from
- * pg_catalog. Request identifiers are looked up here and refused when absent, so request text never
- * reaches SQL as an identifier it did not come from the catalog as.
+ * PostgREST's schema cache: the tables, columns, relationships and functions of the exposed
+ * schemas, read from pg_catalog. Request identifiers are looked up here and refused when absent,
+ * so request text never reaches SQL as an identifier it did not come from the catalog as.
  */
 export class SchemaCache {
   private tables = new Map<string, TableInfo>();
   private functions = new Map<string, FunctionInfo[]>();
+  private relationships = new Map<string, Relationship[]>();
+  private types = new Map<string, string | null>();
+  settings: DbSettings = { planEnabled: false, aggregatesEnabled: false, txEnd: 'commit' };
   /** When a miss last forced a reload (the start-up load does not count). */
   private missReloadAt = 0;
   private inflight: Promise<void> | undefined;
 
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly configuredSchemas: string[] = ['public'],
+    private readonly defaults: Partial<DbSettings> = {},
+  ) {}
+
+  /** The exposed schemas; the first is the default for requests without a profile header. */
+  get schemas(): string[] {
+    return this.settings.schemas ?? this.configuredSchemas;
+  }
 
   async reload(): Promise<void> {
-    const cols = await this.db.query<{ table_name: string; column_name: string; type: string }>(
-      `select c.relname as table_name, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type
-         from pg_class c
-         join pg_namespace n on n.oid = c.relnamespace
-         join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-        where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'p', 'f')
-        order by c.relname, a.attnum`,
-      [EXPOSED_SCHEMA],
-    );
-    const pks = await this.db.query<{ table_name: string; column_name: string }>(
-      `select c.relname as table_name, a.attname as column_name
-         from pg_index i
-         join pg_class c on c.oid = i.indrelid
-         join pg_namespace n on n.oid = c.relnamespace
-         join lateral unnest(i.indkey) with ordinality as k(attnum, ord) on true
-         join pg_attribute a on a.attrelid = c.oid and a.attnum = k.attnum
-        where n.nspname = $1 and i.indisprimary
-        order by c.relname, k.ord`,
-      [EXPOSED_SCHEMA],
-    );
-    const fns = await this.db.query<{
-      name: string; arg_names: string[] | null; arg_types: string[] | null; n_defaults: number;
-      returns_set: boolean; returns_composite: boolean; volatile: boolean; returns_void: boolean;
-    }>(
-      `select p.proname as name, p.proargnames as arg_names,
-              array(select format_type(t, null) from unnest(p.proargtypes) as t) as arg_types,
-              p.pronargdefaults as n_defaults, p.proretset as returns_set,
-              (rt.typtype = 'c' or p.prorettype = 'record'::regtype) as returns_composite,
-              p.provolatile = 'v' as volatile, p.prorettype = 'void'::regtype as returns_void
-         from pg_proc p
-         join pg_namespace n on n.oid = p.pronamespace
-         join pg_type rt on rt.oid = p.prorettype
-        where n.nspname = $1 and p.prokind = 'f'`,
-      [EXPOSED_SCHEMA],
-    );
+    const role = await readRoleSettings(this.db);
+    const flag = (name: string, fallback: boolean): boolean => (role.has(name) ? role.get(name) === 'true' : fallback);
+    const txEnd = role.get('db_tx_end');
+    const maxRows = role.get('db_max_rows');
+    const settings: DbSettings = {
+      schemas: role.get('db_schemas')?.split(',').map((s) => s.trim()).filter(Boolean) ?? this.defaults.schemas,
+      planEnabled: flag('db_plan_enabled', this.defaults.planEnabled ?? false),
+      aggregatesEnabled: flag('db_aggregates_enabled', this.defaults.aggregatesEnabled ?? false),
+      txEnd: txEnd === 'commit' || txEnd === 'commit-allow-override' || txEnd === 'rollback' || txEnd === 'rollback-allow-override' ? txEnd : (this.defaults.txEnd ?? 'commit'),
+      maxRows: maxRows !== undefined && /^\d+$/.test(maxRows) ? Number(maxRows) : this.defaults.maxRows,
+    };
+    const schemas = settings.schemas ?? this.configuredSchemas;
+    const [cols, pks, fks, usage, fns] = [
+      await readColumns(this.db, schemas),
+      await readPrimaryKeys(this.db, schemas),
+      await readForeignKeys(this.db),
+      await readViewColumnUsage(this.db, schemas),
+      await readFunctions(this.db, schemas),
+    ];
     const tables = new Map<string, TableInfo>();
     for (const r of cols.rows) {
-      let t = tables.get(r.table_name);
-      if (!t) tables.set(r.table_name, (t = { schema: EXPOSED_SCHEMA, name: r.table_name, columns: new Map(), primaryKey: [] }));
-      t.columns.set(r.column_name, { name: r.column_name, type: r.type });
+      const key = `${r.schema}.${r.table_name}`;
+      let t = tables.get(key);
+      if (!t) tables.set(key, (t = { schema: r.schema, name: r.table_name, columns: new Map(), primaryKey: [], isView: r.kind === 'v' || r.kind === 'm' }));
+      t.columns.set(r.column_name, { name: r.column_name, type: r.type, nullable: !r.not_null, hasDefault: r.has_default, defaultSql: r.default_sql ?? undefined });
     }
-    for (const r of pks.rows) tables.get(r.table_name)?.primaryKey.push(r.column_name);
+    for (const r of pks.rows) {
+      const t = tables.get(`${r.schema}.${r.table_name}`);
+      if (t) t.primaryKey = r.columns;
+    }
     const functions = new Map<string, FunctionInfo[]>();
-    for (const f of fns.rows) {
-      const types = f.arg_types ?? [];
-      const names = f.arg_names ?? [];
-      // Only named input arguments can be called with JSON named args, as in PostgREST.
-      const args = types.map((type, i) => ({ name: names[i] ?? '', type, hasDefault: i >= types.length - f.n_defaults }));
-      const list = functions.get(f.name) ?? [];
-      list.push({ schema: EXPOSED_SCHEMA, name: f.name, args, returnsSet: f.returns_set, returnsComposite: f.returns_composite, volatile: f.volatile, returnsVoid: f.returns_void });
-      functions.set(f.name, list);
+    const allFns = fns.rows.map(toFunctionInfo);
+    for (const f of allFns) functions.set(keyOf(f), [...(functions.get(keyOf(f)) ?? []), f]);
+    const relationships = new Map<string, Relationship[]>();
+    const visible = (q: QualifiedName): boolean => schemas.includes(q.schema);
+    for (const r of [...buildRelationships(fks.rows, usage.rows, tables), ...computedRelationships(allFns)]) {
+      if (!visible(r.foreignTable) || (r.kind === 'fk' && r.junction && !visible(r.junction.table))) continue;
+      relationships.set(keyOf(r.table), [...(relationships.get(keyOf(r.table)) ?? []), r]);
     }
+    this.settings = settings;
     this.tables = tables;
     this.functions = functions;
+    this.relationships = relationships;
   }
 
-  async table(name: string): Promise<TableInfo | undefined> {
-    const hit = this.tables.get(name);
+  async table(schema: string, name: string): Promise<TableInfo | undefined> {
+    const hit = this.tables.get(`${schema}.${name}`);
     if (hit || !(await this.reloadAfterMiss())) return hit;
-    return this.tables.get(name);
+    return this.tables.get(`${schema}.${name}`);
   }
 
-  async functionsNamed(name: string): Promise<FunctionInfo[]> {
-    const hit = this.functions.get(name);
+  tableNow(q: QualifiedName): TableInfo | undefined {
+    return this.tables.get(keyOf(q));
+  }
+
+  async functionsNamed(schema: string, name: string): Promise<FunctionInfo[]> {
+    const hit = this.functions.get(`${schema}.${name}`);
     if (hit || !(await this.reloadAfterMiss())) return hit ?? [];
-    return this.functions.get(name) ?? [];
+    return this.functions.get(`${schema}.${name}`) ?? [];
   }
 
-  /** Closest table names, for PostgREST's "Perhaps you meant" hint. */
-  suggestTable(name: string): string | undefined {
-    const lower = name.toLowerCase();
-    return [...this.tables.keys()].find((t) => t.toLowerCase() === lower || t.startsWith(lower) || lower.startsWith(t));
+  /** Functions of one argument of `table`'s row type, by name: computed fields. */
+  computedField(table: QualifiedName, name: string): FunctionInfo | undefined {
+    return [...this.functions.values()].flat().find(
+      (f) => f.name === name && f.firstArgTable?.schema === table.schema && f.firstArgTable.name === table.name && !f.returnsSet && f.args.slice(1).every((a) => a.hasDefault),
+    );
+  }
+
+  relationshipsOf(table: QualifiedName): Relationship[] {
+    return this.relationships.get(keyOf(table)) ?? [];
+  }
+
+  /** Every table with relationships in `schema`, for "Perhaps you meant" hints. */
+  tableNames(schema: string): string[] {
+    return [...this.tables.values()].filter((t) => t.schema === schema).map((t) => t.name);
+  }
+
+  functionNames(schema: string): string[] {
+    return [...this.functions.values()].flat().filter((f) => f.schema === schema && f.callable).map((f) => f.name);
+  }
+
+  /** A type name from a request (`::text`) as the catalog spells it, or undefined when no such type exists. */
+  async resolveType(name: string): Promise<string | undefined> {
+    if (!this.types.has(name)) {
+      const r = await this.db.query<{ t: string | null }>('select format_type(to_regtype($1), null) as t', [name]);
+      this.types.set(name, r.rows[0]?.t ?? null);
+    }
+    return this.types.get(name) ?? undefined;
   }
 
   /** Reloads unless that happened in the last moment; true when it did. */

@@ -16,7 +16,7 @@ import { createPostgresDatabase } from './postgres-database';
 import { unavailable } from './postgrest-error';
 import { attachRealtime } from './realtime/attach-realtime';
 import { createRestRouter } from './rest-router';
-import { SchemaCache } from './schema-cache';
+import { createSchemaCache, type RestSettings } from './rest-settings';
 
 export interface SupabaseLocal {
   url: string;
@@ -47,10 +47,12 @@ export interface SupabaseLocalOptions {
   migrationsDir?: string;
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /** REST (PostgREST) settings; see RestSettings. */
+  rest?: RestSettings;
   log?: (line: string) => void;
 }
 
-type Required_ = Required<Omit<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>> & Pick<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret'>;
+type Required_ = Required<Omit<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret' | 'rest'>> & Pick<SupabaseLocalOptions, 'databaseUrl' | 'jwtSecret' | 'rest'>;
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations', import.meta.url));
 
@@ -66,6 +68,7 @@ function withDefaults(opts: SupabaseLocalOptions): Required_ {
     accessTokenAlgorithm: opts.accessTokenAlgorithm ?? 'HS256',
     migrationsDir: opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+    rest: opts.rest,
     log: opts.log ?? (() => undefined),
   };
 }
@@ -125,7 +128,7 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
     const database = db;
     const applied = await applyMigrations(database, o.migrationsDir);
     if (applied.length > 0) o.log(`applied migrations: ${applied.join(', ')}`);
-    const cache = new SchemaCache(database);
+    const cache = createSchemaCache(database, o.rest);
     await cache.reload();
     const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
     let down = false;

@@ -69,7 +69,7 @@ interface ResolvedOptions {
 
 export const REMOTION_LAMBDA_DEFAULTS = {
   pollIntervalMs: 2_000,
-  // The deployed Remotion function times out at 300 s; the render handler at 600 s (infra/functions.ts).
+  // The deployed Remotion function times out at 300 s; the render handler at 600 s (infra/function-specs.ts).
   timeoutMs: 480_000,
   maxPollFailures: 3,
 } as const;

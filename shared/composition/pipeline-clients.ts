@@ -6,12 +6,12 @@ import { JobReporter } from '../pipeline/job-reporter';
 import type { Logger } from '../ports/logger';
 import { resolveSecret } from '../adapters/resolve-secret';
 import { S3ObjectStore } from '../adapters/s3-object-store';
-import { SupabaseJobStore } from '../adapters/supabase-job-store';
+import { SupabaseJobStore } from '../adapters/supabase/supabase-job-store';
 import { LtxClient } from '../adapters/ltx/ltx-client';
 import { LtxVideoGenerator } from '../adapters/ltx/ltx-video-generator';
 import { createAccessTokenVerifier } from '../adapters/verify-access-token';
 import { ConfigError } from '../domain/errors';
-import { createSupabaseClient } from '../adapters/create-supabase-client';
+import { createSupabaseClient } from '../adapters/supabase/create-supabase-client';
 
 /**
  * Builds the real clients from configuration: what every handler needs, created once per cold start.

@@ -69,11 +69,10 @@ export class ConfigError extends PipelineError {
   }
 }
 
-const RETRYABLE_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /**
- * Whether an error is worth another attempt. Anything we cannot classify is treated as transient
- * (a crash of our own code would fail the same way again, but the attempt budget bounds that).
+ * Whether an error is worth another attempt. Anything we cannot classify (a network error, a timeout,
+ * an SDK's own error, a crash of our code) is treated as transient: the job's attempt budget bounds
+ * what a permanent one costs.
  */
 export function isRetryable(err: unknown): boolean {
   // Bad input, bad auth, bad config and impossible state transitions fail the same way every time.
@@ -81,12 +80,6 @@ export function isRetryable(err: unknown): boolean {
   if (err instanceof QuotaExceededError || err instanceof JobStateError) return false;
   // The service told us whether it was transient (429/5xx/timeouts) or not (4xx content refusals).
   if (err instanceof UpstreamError) return err.retryable;
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    // Network-level failures are transient by nature.
-    if (typeof code === 'string' && RETRYABLE_NODE_CODES.has(code)) return true;
-    if (err.name === 'AbortError' || err.name === 'TimeoutError') return true;
-  }
   return true;
 }
 

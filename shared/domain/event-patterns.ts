@@ -6,10 +6,12 @@
  * (PutObject, POST Object, CopyObject, CompleteMultipartUpload), so none is filtered.
  */
 
+import { PREFIXES } from './keys';
+
 /** Source photos: the browser's presigned PUT or an operator's hand-dropped file. */
-export const IMAGES_PREFIX = 'images/';
+export const IMAGES_PREFIX = PREFIXES.images;
 /** Base clips written by the LTX step. */
-export const LTX_VIDEOS_PREFIX = 'ltx-videos/';
+export const LTX_VIDEOS_PREFIX = PREFIXES.ltxVideos;
 
 export const S3_EVENT_SOURCE = 'aws.s3';
 export const OBJECT_CREATED_DETAIL_TYPE = 'Object Created';
@@ -46,11 +48,6 @@ export function ltxVideosCreatedPattern(bucket: string): ObjectCreatedPattern {
 /** Domain events about jobs, for subscribers on the custom bus (mail, billing, analytics). */
 export function jobStatusChangedPattern(): { source: [string]; 'detail-type': [string] } {
   return { source: [PIPELINE_EVENT_SOURCE], 'detail-type': [jobStatusChangedDetailType] };
-}
-
-/** A request to run a failed job again from its photo. */
-export function jobReplayRequestedPattern(): { source: [string]; 'detail-type': [string] } {
-  return { source: [PIPELINE_EVENT_SOURCE], 'detail-type': [jobReplayRequestedDetailType] };
 }
 
 /** Which pipeline function each rule invokes: the handler entry names used by main.ts and the local stack. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { jobOptionsInputSchema, resolveJobOptions, CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, type JobDefaults, type JobOptions } from './job-options';
+import { jobOptionsInputSchema, resolveJobOptions, type JobDefaults, type JobOptions } from './job-options';
 import { toValidationError } from './format-zod-error';
+import { ValidationError } from './errors';
 
 /**
  * Job options as S3 object metadata (x-amz-meta-*), so a photo or a clip carries everything the next
@@ -53,15 +54,16 @@ export function optionsFromMetadata(metadata: Record<string, string>, fallbackTi
   return resolveJobOptions(parsed.data, defaults);
 }
 
-/** Options stored in a job row (jsonb), checked on the way out of the database. */
-export const storedOptionsSchema = z.object({
-  title: z.string(),
-  subtitle: z.string(),
-  prompt: z.string(),
-  cameraMotion: z.enum(CAMERA_MOTIONS),
-  duration: z.union([z.literal(6), z.literal(8), z.literal(10)]),
-  musicFile: z.string(),
-  model: z.enum(LTX_MODELS),
-  resolution: z.enum(LTX_RESOLUTIONS),
-  fps: z.union([z.literal(25), z.literal(50)]),
-});
+/**
+ * Options for an `images/` object that has no job yet. Metadata the operator got wrong does not lose
+ * the photo: the job is still made, with the deployment's defaults, and `invalid` says what to fix
+ * (the step records it as the job's failure, where the operator sees it).
+ */
+export function optionsForNewPhoto(metadata: Record<string, string>, fallbackTitle: string, defaults: JobDefaults): { options: JobOptions; invalid?: string } {
+  try {
+    return { options: optionsFromMetadata(metadata, fallbackTitle, defaults) };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return { options: resolveJobOptions({ title: fallbackTitle || undefined }, defaults), invalid: `The photo's metadata is invalid: ${err.message}` };
+  }
+}

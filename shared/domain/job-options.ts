@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MUSIC_FILES, DEFAULT_MUSIC_FILE } from './music';
+import { toValidationError } from './format-zod-error';
 
 /** Camera motions LTX-2 accepts (docs.ltx.video). */
 export const CAMERA_MOTIONS = ['dolly_in', 'dolly_out', 'dolly_left', 'dolly_right', 'jib_up', 'jib_down', 'static', 'focus_shift'] as const;
@@ -31,8 +32,11 @@ export const jobOptionsInputSchema = z.object({
 });
 export type JobOptionsInput = z.infer<typeof jobOptionsInputSchema>;
 
-/** The job's options with nothing left optional: what the handlers work on. */
-export interface JobOptions {
+/**
+ * The job's options with nothing left optional: what the handlers work on. A type, not an interface,
+ * so it is assignable to the generated `Json` of the `video_jobs.options` column.
+ */
+export type JobOptions = {
   title: string;
   subtitle: string;
   prompt: string;
@@ -42,7 +46,7 @@ export interface JobOptions {
   model: LtxModel;
   resolution: LtxResolution;
   fps: Fps;
-}
+};
 
 /** A deployment's defaults cover every option (model, resolution and fps are not the user's to choose). */
 export type JobDefaults = JobOptions;
@@ -72,6 +76,30 @@ export function resolveJobOptions(input: JobOptionsInput, defaults: JobDefaults)
     resolution: defaults.resolution,
     fps: defaults.fps,
   };
+}
+
+/** Options as stored in a job row (`video_jobs.options`, jsonb): complete, every value one we accept. */
+const storedOptionsSchema = z.object({
+  title: z.string(),
+  subtitle: z.string(),
+  prompt: z.string(),
+  cameraMotion: z.enum(CAMERA_MOTIONS),
+  duration: z.literal(DURATIONS),
+  musicFile: z.string(),
+  model: z.enum(LTX_MODELS),
+  resolution: z.enum(LTX_RESOLUTIONS),
+  fps: z.literal(FPS_VALUES),
+});
+
+/**
+ * Checks a job row's `options` on the way out of the database (jsonb is any JSON to the type system):
+ * a row written by another version or by hand that lacks a field is an error naming it, never a job
+ * that renders `undefined`.
+ */
+export function parseStoredOptions(value: unknown): JobOptions {
+  const parsed = storedOptionsSchema.safeParse(value);
+  if (!parsed.success) throw toValidationError(parsed.error, value, 'options');
+  return parsed.data;
 }
 
 export function resolutionSize(resolution: string): { width: number; height: number } {

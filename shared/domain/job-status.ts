@@ -1,3 +1,5 @@
+import { JobStateError } from './errors';
+
 /** The states of a `video_jobs` row and the moves between them. */
 export const JOB_STATUSES = ['pending_upload', 'queued', 'generating', 'rendering', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -18,6 +20,15 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
 };
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
+}
+
+/**
+ * A compare-and-set from any of `from` to `to` must be a move the table allows: a forbidden one is a
+ * bug in the caller, not a race, so every job store refuses it before touching the row.
+ */
+export function assertTransitions(jobId: string, from: readonly JobStatus[], to: JobStatus | undefined): void {
+  const illegal = to === undefined ? undefined : from.find((f) => !canTransition(f, to));
+  if (illegal !== undefined) throw new JobStateError(`a job may not move from ${illegal} to ${to}`, { jobId, from: illegal, to });
 }
 
 export function isTerminal(status: JobStatus): boolean {

@@ -1,5 +1,7 @@
 /**
- * The bucket's key layout (DESIGN.md, "S3 key layout"). Every key the pipeline reads or writes is
+ * The bucket's key layout: `images/{userId}/{jobId}.{ext}` (or any `images/` key an operator drops),
+ * `ltx-videos/{userId}/{jobId}[-{orientation}].mp4`, `renders/{userId}/{jobId}.mp4`,
+ * `thumbnails/{userId}/{jobId}.jpg`. Every key the pipeline reads or writes is
  * built and parsed here, so no other module concatenates prefixes.
  */
 export const PREFIXES = {
@@ -16,7 +18,10 @@ export type ImageExtension = (typeof IMAGE_EXTENSIONS)[ImageContentType];
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const UUID_RE = new RegExp(`^${UUID}$`);
 const CANONICAL_IMAGE_RE = new RegExp(`^images/(${UUID})/(${UUID})\\.(jpg|png|webp)$`);
-const LTX_RE = new RegExp(`^ltx-videos/(${UUID})/(${UUID})\\.mp4$`);
+/** The orientations a job's clips come in when it asks for several formats (the key's `-{orientation}`). */
+const CLIP_ORIENTATIONS = ['landscape', 'portrait'] as const;
+export type ClipOrientation = (typeof CLIP_ORIENTATIONS)[number];
+const LTX_RE = new RegExp(`^ltx-videos/(${UUID})/(${UUID})(?:-(${CLIP_ORIENTATIONS.join('|')}))?\\.mp4$`);
 
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_RE.test(value);
@@ -25,8 +30,8 @@ export function isUuid(value: unknown): value is string {
 export function imageKey(userId: string, jobId: string, ext: ImageExtension): string {
   return `${PREFIXES.images}${userId}/${jobId}.${ext}`;
 }
-export function ltxVideoKey(userId: string, jobId: string): string {
-  return `${PREFIXES.ltxVideos}${userId}/${jobId}.mp4`;
+export function ltxVideoKey(userId: string, jobId: string, orientation?: ClipOrientation): string {
+  return `${PREFIXES.ltxVideos}${userId}/${jobId}${orientation ? `-${orientation}` : ''}.mp4`;
 }
 export function renderKey(userId: string, jobId: string): string {
   return `${PREFIXES.renders}${userId}/${jobId}.mp4`;
@@ -42,12 +47,12 @@ export function parseUploadImageKey(key: string): { userId: string; jobId: strin
   return { userId: m[1]!, jobId: m[2]!, ext: m[3] as ImageExtension };
 }
 
-export function parseLtxVideoKey(key: string): { userId: string; jobId: string } | null {
+/** `ltx-videos/{userId}/{jobId}[-{orientation}].mp4`; null for any other key. */
+export function parseLtxVideoKey(key: string): { userId: string; jobId: string; orientation: ClipOrientation | undefined } | null {
   const m = LTX_RE.exec(key);
   if (!m) return null;
-  return { userId: m[1]!, jobId: m[2]! };
+  return { userId: m[1]!, jobId: m[2]!, orientation: m[3] as ClipOrientation | undefined };
 }
-
 
 /** A readable title from a dropped file's name: "villa-sunset_2024.jpg" → "Villa Sunset 2024". */
 export function titleFromKey(key: string): string {

@@ -1,5 +1,6 @@
 import { ValidationError } from './errors';
 import { OBJECT_CREATED_DETAIL_TYPE, S3_EVENT_SOURCE } from './event-patterns';
+import { showValue as show } from './show-value';
 
 /**
  * The EventBridge `Object Created` event S3 sends when a bucket has `eventbridge = true`
@@ -74,11 +75,6 @@ export function decodeS3EventKey(encoded: string): string {
   } catch (cause) {
     throw new ValidationError('detail.object.key', `detail.object.key is not a valid URL-encoded key: ${JSON.stringify(encoded)}`, { cause });
   }
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

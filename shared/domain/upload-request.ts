@@ -44,3 +44,13 @@ export function parseUploadRequest(body: unknown): UploadRequest {
   }
   return { filename, contentType, size, options };
 }
+
+/** The answer to `POST /uploads`: where and how the browser PUTs the photo. */
+export interface UploadTicket {
+  jobId: string;
+  key: string;
+  uploadUrl: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}

@@ -1,15 +1,14 @@
-/**
- * CORS for the upload endpoint. In AWS the Function URL's own CORS settings take precedence (Lambda
- * overwrites these headers); the local stack relies on these.
- */
-export function corsHeaders(allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> {
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { API_CORS } from '../domain/api-cors-policy';
+
+/** CORS for the configured web origins (`*` allows any origin), answering preflights with 204. */
+export function apiCors(allowedOrigins: readonly string[]): MiddlewareHandler {
   const allowAll = allowedOrigins.includes('*');
-  if (!origin || (!allowAll && !allowedOrigins.includes(origin))) return {};
-  return {
-    'access-control-allow-origin': allowAll ? '*' : origin,
-    'access-control-allow-methods': 'POST, OPTIONS',
-    'access-control-allow-headers': 'authorization, content-type, x-client-info, apikey',
-    'access-control-max-age': '600',
-    ...(allowAll ? {} : { vary: 'Origin' }),
-  };
+  return cors({
+    origin: (origin) => (allowAll ? '*' : allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: [...API_CORS.allowMethods],
+    allowHeaders: [...API_CORS.allowHeaders],
+    maxAge: API_CORS.maxAgeSeconds,
+  });
 }

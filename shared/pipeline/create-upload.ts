@@ -7,7 +7,7 @@ import { IMAGE_EXTENSIONS, imageKey } from '../domain/keys';
 import type { ObjectStore } from '../ports/object-store';
 import { optionsToMetadata } from '../domain/job-metadata';
 import type { SignedInUser } from '../ports/access-token-verifier';
-import type { UploadRequest } from '../domain/upload-request';
+import type { UploadRequest, UploadTicket } from '../domain/upload-request';
 
 export interface CreateUploadDeps {
   store: ObjectStore;
@@ -15,15 +15,6 @@ export interface CreateUploadDeps {
   config: Pick<PipelineConfig, 'jobDefaults' | 'maxJobsPerDay' | 'uploadUrlTtlSeconds'>;
   newId?: () => string;
   now?: () => Date;
-}
-
-export interface UploadTicket {
-  jobId: string;
-  key: string;
-  uploadUrl: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
 }
 
 /**

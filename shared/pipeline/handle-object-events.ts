@@ -1,8 +1,9 @@
 import { ValidationError, describeError } from '../domain/errors';
 import type { Logger } from '../ports/logger';
-import { parseObjectCreatedEvent, type ObjectCreated } from '../domain/object-created-event';
+import { parsePipelineObject, type PipelineObject } from '../domain/pipeline-object';
 import type { StepOutcome } from './step-outcome';
 
+/** What Lambda reads back from an SQS-triggered function (ReportBatchItemFailures). */
 export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
@@ -25,29 +26,28 @@ function isSqsEvent(event: unknown): event is { Records: SqsRecord[] } {
  */
 export async function handleObjectEvents(
   event: unknown,
-  step: (object: ObjectCreated) => Promise<StepOutcome>,
+  step: (object: PipelineObject) => Promise<StepOutcome>,
   logger: Logger,
 ): Promise<SqsBatchResponse | StepOutcome | undefined> {
-  if (isSqsEvent(event)) {
-    const failures: { itemIdentifier: string }[] = [];
-    // One at a time: the queue's maximum concurrency is what bounds parallel LTX calls.
-    for (const record of event.Records) {
-      try {
-        await runOne(parseJson(record.body), step, logger);
-      } catch (err) {
-        logger.log('warn', 'record failed, will be redelivered', { messageId: record.messageId, error: describeError(err) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
+  if (!isSqsEvent(event)) return runOne(event, step, logger);
+  const failures: { itemIdentifier: string }[] = [];
+  // One at a time: the queue's maximum concurrency is what bounds parallel LTX calls. A batch whose
+  // every record failed is answered like any other (each listed), not thrown: the same redelivery.
+  for (const record of event.Records) {
+    try {
+      await runOne(parseJson(record.body), step, logger);
+    } catch (err) {
+      logger.log('warn', 'record failed, will be redelivered', { messageId: record.messageId, error: describeError(err) });
+      failures.push({ itemIdentifier: record.messageId });
     }
-    return { batchItemFailures: failures };
   }
-  return runOne(event, step, logger);
+  return { batchItemFailures: failures };
 }
 
-async function runOne(raw: unknown, step: (object: ObjectCreated) => Promise<StepOutcome>, logger: Logger): Promise<StepOutcome | undefined> {
-  let object: ObjectCreated;
+async function runOne(raw: unknown, step: (object: PipelineObject) => Promise<StepOutcome>, logger: Logger): Promise<StepOutcome | undefined> {
+  let object: PipelineObject;
   try {
-    object = parseObjectCreatedEvent(raw);
+    object = parsePipelineObject(raw);
   } catch (err) {
     if (err instanceof ValidationError) {
       logger.log('error', 'malformed event dropped', { error: err.message });

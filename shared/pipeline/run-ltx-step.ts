@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import type { PipelineConfig } from '../config';
 import { describeError, isRetryable, ValidationError } from '../domain/errors';
 import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from '../domain/image-check';
-import { optionsFromMetadata, optionsToMetadata } from '../domain/job-metadata';
+import { optionsForNewPhoto, optionsToMetadata } from '../domain/job-metadata';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
-import { ltxVideoKey, ownerFromKey, parseUploadImageKey, PREFIXES, titleFromKey, isUuid } from '../domain/keys';
+import { isUuid, ltxVideoKey } from '../domain/keys';
 import { derivedJobId } from '../domain/derived-job-id';
 import type { Logger } from '../ports/logger';
-import type { ObjectCreated } from '../domain/object-created-event';
+import type { DroppedPhoto, PipelineObject, UploadedPhoto } from '../domain/pipeline-object';
 import type { ObjectStore, PutOptions } from '../ports/object-store';
 import type { VideoGenerator } from '../ports/video-generator';
 import type { StepOutcome } from './step-outcome';
@@ -32,9 +32,9 @@ export interface LtxStepDeps {
  * delivery of the same object is skipped. Transient failures release the claim and throw, so the
  * event's retry picks the job up again; permanent ones mark the job failed with a reason.
  */
-export async function runLtxStep(deps: LtxStepDeps, object: ObjectCreated): Promise<StepOutcome> {
+export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Promise<StepOutcome> {
   const { logger } = deps;
-  if (!object.key.startsWith(PREFIXES.images)) return { outcome: 'skipped', reason: `${object.key} is not under ${PREFIXES.images}` };
+  if (object.kind !== 'uploaded-photo' && object.kind !== 'dropped-photo') return { outcome: 'skipped', reason: `${object.key} is not a photo under images/` };
 
   const job = await findOrCreateJob(deps, object);
   if ('skipped' in job) return { outcome: 'skipped', reason: job.skipped };
@@ -72,7 +72,7 @@ export async function runLtxStep(deps: LtxStepDeps, object: ObjectCreated): Prom
   }
 }
 
-async function generateClip(deps: LtxStepDeps, job: VideoJob, object: ObjectCreated): Promise<void> {
+async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Promise<void> {
   const sourceKey = job.source_key ?? object.key;
   const head = await deps.store.head(sourceKey);
   if (!head) throw new ValidationError('image', `The photo ${sourceKey} is no longer in the bucket.`);
@@ -142,6 +142,7 @@ function startProgressTicker(reporter: JobReporter, jobId: string): { stop(): vo
   return { stop: () => clearInterval(timer) };
 }
 
+type Photo = UploadedPhoto | DroppedPhoto;
 type ResolvedJob = VideoJob | { skipped: string };
 
 /**
@@ -149,45 +150,45 @@ type ResolvedJob = VideoJob | { skipped: string };
  * in the key); a photo dropped by hand gets one now, with an id derived from bucket, key and ETag so
  * every delivery of the same event finds the same job.
  */
-async function findOrCreateJob(deps: LtxStepDeps, object: ObjectCreated): Promise<ResolvedJob> {
-  const upload = parseUploadImageKey(object.key);
-  if (upload) {
-    const existing = await deps.jobs.get(upload.jobId);
+async function findOrCreateJob(deps: LtxStepDeps, photo: Photo): Promise<ResolvedJob> {
+  if (photo.kind === 'uploaded-photo') {
+    const existing = await deps.jobs.get(photo.jobId);
     if (existing) {
-      if (existing.user_id !== upload.userId || existing.source_key !== object.key) {
-        deps.logger.log('warn', 'object key does not match its job', { key: object.key, jobId: existing.id });
+      if (existing.user_id !== photo.userId || existing.source_key !== photo.key) {
+        deps.logger.log('warn', 'object key does not match its job', { key: photo.key, jobId: existing.id });
         return { skipped: `job ${existing.id} belongs to another key` };
       }
       return existing;
     }
   }
-  const head = await deps.store.head(object.key);
-  if (!head) return { skipped: `${object.key} no longer exists` };
-  const jobId = upload?.jobId ?? derivedJobId(object.bucket, object.key, head.etag ?? object.etag);
-  const metaOwner = head.metadata['user-id'];
-  const userId = upload?.userId ?? (isUuid(metaOwner) ? metaOwner : null) ?? ownerFromKey(object.key) ?? deps.config.operatorUserId;
-  const existing = await deps.jobs.get(jobId);
-  if (existing) return existing;
-  let options;
-  let invalid: string | undefined;
-  try {
-    options = optionsFromMetadata(head.metadata, titleFromKey(object.key), deps.config.jobDefaults);
-  } catch (err) {
-    // Bad metadata is the operator's to fix: record the job as failed with the reason, so it is seen.
-    invalid = `The photo's metadata is invalid: ${describeError(err)}`;
-    options = optionsFromMetadata({}, titleFromKey(object.key), deps.config.jobDefaults);
+  const head = await deps.store.head(photo.key);
+  if (!head) return { skipped: `${photo.key} no longer exists` };
+  const etag = head.etag ?? photo.etag;
+  let jobId: string;
+  let userId: string;
+  if (photo.kind === 'uploaded-photo') {
+    // An upload key whose job is gone (or one an operator copied in by hand): the key names both.
+    ({ jobId, userId } = photo);
+  } else {
+    jobId = derivedJobId(photo.bucket, photo.key, etag);
+    const existing = await deps.jobs.get(jobId);
+    if (existing) return existing;
+    const metaOwner = head.metadata['user-id'];
+    userId = (isUuid(metaOwner) ? metaOwner : null) ?? photo.ownerId ?? deps.config.operatorUserId;
   }
+  // Bad metadata is the operator's to fix: the job is recorded as failed with the reason, so it is seen.
+  const { options, invalid } = optionsForNewPhoto(head.metadata, photo.kind === 'dropped-photo' ? photo.title : '', deps.config.jobDefaults);
   const job = await deps.jobs.createIfAbsent({
     id: jobId,
     user_id: userId,
     status: invalid ? 'failed' : 'queued',
     options,
     origin: 'operator',
-    source_key: object.key,
-    source_etag: head.etag ?? object.etag,
+    source_key: photo.key,
+    source_etag: etag,
     error: invalid ?? null,
   });
-  deps.logger.log('info', 'job created for a dropped photo', { jobId, key: object.key, userId });
+  deps.logger.log('info', 'job created for a dropped photo', { jobId, key: photo.key, userId });
   await deps.reporter.statusChanged(job);
   if (invalid) return { skipped: invalid };
   return job;

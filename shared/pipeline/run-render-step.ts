@@ -4,10 +4,11 @@ import { resolutionSize } from '../domain/job-options';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
 import type { GeneratedVideo, VideoJob } from '../domain/video-job';
-import { parseLtxVideoKey, renderKey, thumbnailKey } from '../domain/keys';
+import { renderKey, thumbnailKey } from '../domain/keys';
+import { findDeliverables, type Deliverables } from './deliverables';
 import type { Logger } from '../ports/logger';
 import { mediaUrl } from './media-url';
-import type { ObjectCreated } from '../domain/object-created-event';
+import type { PipelineObject } from '../domain/pipeline-object';
 import type { ObjectStore } from '../ports/object-store';
 import type { Renderer } from '../ports/renderer';
 import type { StepOutcome } from './step-outcome';
@@ -35,17 +36,19 @@ const RENDER_PROGRESS_SPAN = 40;
  * written (database down), the next attempt finds the deliverables in the bucket and only writes
  * the row: a finished video is never rendered twice nor lost.
  */
-export async function runRenderStep(deps: RenderStepDeps, object: ObjectCreated): Promise<StepOutcome> {
-  const parsed = parseLtxVideoKey(object.key);
-  if (!parsed) return { outcome: 'skipped', reason: `${object.key} is not a clip key (ltx-videos/{userId}/{jobId}.mp4)` };
-  const job = await deps.jobs.get(parsed.jobId);
-  if (!job) return { outcome: 'skipped', jobId: parsed.jobId, reason: 'no job for this clip' };
-  if (job.user_id !== parsed.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };
-  if (job.status === 'rendering' && (await deliverablesExist(deps.store, job))) {
+export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject): Promise<StepOutcome> {
+  if (object.kind !== 'clip') return { outcome: 'skipped', reason: object.kind === 'other' ? object.notOurs : `${object.key} is not a clip` };
+  // One clip per job until jobs ask for several formats; a clip of an orientation is not this step's yet.
+  if (object.orientation) return { outcome: 'skipped', jobId: object.jobId, reason: `${object.orientation} clips are not rendered: the job renders from its one clip` };
+  const job = await deps.jobs.get(object.jobId);
+  if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
+  if (job.user_id !== object.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };
+  const finished = job.status === 'rendering' ? await findDeliverables(deps.store, job) : null;
+  if (finished) {
     // A render finished but its row was not written (the database failed right then, and the claim
     // could not be released either): this redelivery records it, without rendering again.
     deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
-    return finish(deps, job, job.ltx_key ?? object.key);
+    return finish(deps, job, job.ltx_key ?? object.key, finished);
   }
   if (job.status !== 'generating') return { outcome: 'skipped', jobId: job.id, reason: `job is ${job.status}` };
   if (job.attempts >= deps.config.maxJobAttempts && job.ltx_key) {
@@ -69,16 +72,10 @@ export async function runRenderStep(deps: RenderStepDeps, object: ObjectCreated)
   return finish(deps, claimed, object.key);
 }
 
-/** Both deliverables in the bucket: keys are unique to the job and S3 writes are atomic, so a render finished. */
-export async function deliverablesExist(store: RenderStepDeps['store'], job: Pick<VideoJob, 'id' | 'user_id'>): Promise<boolean> {
-  const [video, poster] = await Promise.all([store.head(renderKey(job.user_id, job.id)), store.head(thumbnailKey(job.user_id, job.id))]);
-  return Boolean(video && poster);
-}
-
-/** Renders (unless done already), records the row and completes the job claimed in `rendering`. */
-async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string): Promise<StepOutcome> {
+/** Renders (unless `finished` says it is done already), records the row and completes the job claimed in `rendering`. */
+async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string, finished?: Deliverables): Promise<StepOutcome> {
   try {
-    const row = await renderAndRecord(deps, claimed, clipKey);
+    const row = await renderAndRecord(deps, claimed, clipKey, finished ?? (await findDeliverables(deps.store, claimed)));
     const done = await deps.jobs.updateWhere(claimed.id, ['rendering'], {
       status: 'completed',
       progress: 100,
@@ -106,23 +103,22 @@ async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string):
   }
 }
 
-/** Renders unless the deliverables exist already, then writes the row (idempotent by the job's id). */
-export async function renderAndRecord(deps: RenderStepDeps, job: VideoJob, clipKey: string): Promise<GeneratedVideo> {
+/** Renders unless the deliverables were `finished` already, then writes the row (idempotent by the job's id). */
+async function renderAndRecord(deps: RenderStepDeps, job: VideoJob, clipKey: string, finished: Deliverables | null): Promise<GeneratedVideo> {
   const videoKey = renderKey(job.user_id, job.id);
   const posterKey = thumbnailKey(job.user_id, job.id);
   const size = deps.config.renderSize ?? resolutionSize(job.options.resolution);
-  const [existingVideo, existingPoster] = await Promise.all([deps.store.head(videoKey), deps.store.head(posterKey)]);
   let sizeBytes: number;
   let width = size.width;
   let height = size.height;
   let durationSeconds: number = job.options.duration;
-  // Keys are unique to the job and S3 writes are atomic, so both objects present means a render finished.
-  if (existingVideo && existingPoster) {
+  if (finished) {
     deps.logger.log('info', 'deliverables exist already, recording them', { jobId: job.id, videoKey });
-    sizeBytes = existingVideo.size;
-    width = Number(existingVideo.metadata.width) || width;
-    height = Number(existingVideo.metadata.height) || height;
-    durationSeconds = Number(existingVideo.metadata['duration-seconds']) || durationSeconds;
+    const { size: bytes, metadata } = finished.video;
+    sizeBytes = bytes;
+    width = Number(metadata.width) || width;
+    height = Number(metadata.height) || height;
+    durationSeconds = Number(metadata['duration-seconds']) || durationSeconds;
   } else {
     const clipUrl = await deps.store.presignGet(clipKey, 3600);
     const result = await deps.renderer.render({

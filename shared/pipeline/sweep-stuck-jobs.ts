@@ -4,7 +4,8 @@ import type { JobReporter } from './job-reporter';
 import type { JobStatus } from '../domain/job-status';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
-import { ltxVideoKey, renderKey, thumbnailKey } from '../domain/keys';
+import { ltxVideoKey } from '../domain/keys';
+import { findDeliverables } from './deliverables';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
 
@@ -77,8 +78,7 @@ async function reconcileFinishedRenders(deps: SweepDeps, result: SweepResult): P
   }
   for (const job of rendering) {
     try {
-      const [video, poster] = await Promise.all([deps.store.head(renderKey(job.user_id, job.id)), deps.store.head(thumbnailKey(job.user_id, job.id))]);
-      if (!video || !poster) continue;
+      if (!(await findDeliverables(deps.store, job))) continue;
       const clipKey = job.ltx_key ?? ltxVideoKey(job.user_id, job.id);
       if (!(await deps.store.head(clipKey))) continue;
       deps.logger.log('info', 'finished render without its row, redriven from its clip', { jobId: job.id, clipKey });
@@ -104,7 +104,7 @@ async function redrive(deps: SweepDeps, job: VideoJob, uploadBefore: Date): Prom
       // Hand the clip back to the render step; if the render finished, it only records the row.
       const released = job.status === 'rendering' ? await jobs.updateWhere(job.id, ['rendering'], { status: 'generating' }, job.attempts) : job;
       if (!released) return 'skipped';
-      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, finished: await exists(renderKey(job.user_id, job.id)) && (await exists(thumbnailKey(job.user_id, job.id))) });
+      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, finished: Boolean(await findDeliverables(store, job)) });
       await store.touch(clipKey);
       return 'redriven';
     }

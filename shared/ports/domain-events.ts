@@ -1,6 +1,6 @@
 import type { JobStatus } from '../domain/job-status';
 
-/** Domain events on the custom bus (DESIGN.md, "Domain events"); other services subscribe to these. */
+/** Domain events on the custom EventBridge bus (source `villa-video.pipeline`); other services (mail, billing, analytics) subscribe to these. */
 export interface JobStatusChanged {
   jobId: string;
   userId: string;

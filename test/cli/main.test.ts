@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
+import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import { SAMPLE_PHOTO, startTestStack } from '../web/stack-fixture';
 
 let stack: LocalStack;
@@ -19,7 +20,8 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The CLI is under test, not Remotion: the "render" copies the clip (real renders: test/pipeline, test/web/app).
+  stack = await startTestStack({ renderer: ({ store }) => new CopyClipRenderer(store) });
   dir = await mkdtemp(join(tmpdir(), 'video-pipeline-cli-'));
   await writeFile(join(dir, 'stack.json'), JSON.stringify(stack.info));
   await copyFile(SAMPLE_PHOTO, join(dir, 'pool-terrace.jpg'));

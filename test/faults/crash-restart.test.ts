@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand, S3Client, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSupabaseClient } from '../../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import type { VideoJob } from '../../shared/domain/video-job';
 import type { JobStatus } from '../../shared/domain/job-status';
 import { pickPorts, startStackChild, type StackChild, type StackInfo } from './stack-child';

@@ -1,23 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
-import { LocalRemotionRenderer } from '../../remotion/render-local';
+import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import type { Renderer } from '../../shared/ports/renderer';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 
 /**
- * Nothing finished is lost: the database becomes unreachable at the very moment a real Remotion
- * render finishes (the render step then cannot write the row, nor release its claim). The render
- * is kept in the bucket and the row is written once the database is back, by the event's retry or
- * by the sweeper's reconciler, and the video is never rendered a second time.
+ * Nothing finished is lost: the database becomes unreachable at the very moment a render finishes
+ * (the render step then cannot write the row, nor release its claim). The render is kept in the
+ * bucket and the row is written once the database is back, by the event's retry or by the sweeper's
+ * reconciler, and the video is never rendered a second time. What is under test is the row, the
+ * Supabase client's errors and the bus's retries, not Remotion: the "render" copies the clip
+ * (CopyClipRenderer). The step's own decisions are in test/shared/pipeline/run-render-step.test.ts.
  */
 
 let stack: LocalStack;
 let logs: string[];
 let photo: Buffer;
 let token: string;
-let remotion: LocalRemotionRenderer | undefined;
-/** Runs right after each real render returns, before the render step writes anything. */
+/** Runs right after each render returns, before the render step writes anything. */
 let afterRender: (() => void) | undefined;
 
 beforeAll(async () => {
@@ -25,10 +26,10 @@ beforeAll(async () => {
     // Lambda retries after about 1 and 2 minutes; scaled down, but long enough to outlast a short outage.
     retryBackoffMs: [300, 3000],
     renderer: ({ store }) => {
-      remotion = new LocalRemotionRenderer({ store });
+      const copier = new CopyClipRenderer(store);
       const renderer: Renderer = {
         render: async (request) => {
-          const result = await remotion!.render(request);
+          const result = await copier.render(request);
           afterRender?.();
           return result;
         },
@@ -45,7 +46,6 @@ afterEach(() => {
 });
 afterAll(async () => {
   await stack?.stop();
-  await remotion?.close();
 });
 
 /** Like waitForJobEnd, but reads that fail while the database is down are simply tried again. */

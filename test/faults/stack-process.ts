@@ -8,7 +8,7 @@
 import { startLocalStack } from '../../local/stack';
 import { createInterface } from 'node:readline';
 import type { LtxFault } from '../../local/ltx/server';
-import { createLogger } from '../../shared/adapters/json-logger';
+import { createReadableLogger } from '../../shared/adapters/readable-logger';
 
 interface ProcessOptions {
   dataDir: string;
@@ -18,7 +18,7 @@ interface ProcessOptions {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ProcessOptions;
-const logger = createLogger({ pid: process.pid }, (line) => process.stderr.write(`${line}\n`));
+const logger = createReadableLogger({ level: 'debug', fields: { pid: process.pid } });
 
 const stack = await startLocalStack({
   dataDir: options.dataDir,

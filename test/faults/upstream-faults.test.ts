@@ -1,15 +1,20 @@
 import { readFile } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
+import { derivedJobId } from '../../shared/domain/derived-job-id';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 
 /**
- * Every fault of LTX and S3 ends a job as completed (after retries) or failed with a reason that
- * names the cause (the database too, while LTX works and when a photo lands; the database failing
- * when a render finishes is in database-faults.test.ts). These faults all strike before or around the render, which is not what is under
- * test here: the stack copies the clip as the "render" (CopyClipRenderer) so that a dozen jobs cost
- * seconds. Real renders under faults are in database-faults.test.ts and crash-restart.test.ts.
+ * Faults of LTX, S3 and the database across the real clients, servers and event bus: each job ends
+ * completed (after retries) or failed with a reason that names the cause. Only what the whole stack
+ * shows is here: the SDK's and the LTX client's own retries under the step's, the errors the real
+ * clients raise, events lost while the database is down. How the LTX client retries (429, 500,
+ * hangs, truncated bodies) is in test/shared/adapters/ltx/ltx-client.test.ts; how the steps retry,
+ * give up and restart is in test/shared/pipeline/. Rendering is not under test: the stack copies the
+ * clip as the "render" (CopyClipRenderer). The database failing as a render finishes is in
+ * database-faults.test.ts; a real render under a crash is in crash-restart.test.ts.
  */
 
 let stack: LocalStack;
@@ -20,8 +25,7 @@ let copier: CopyClipRenderer;
 
 beforeAll(async () => {
   ({ stack, logs } = await startTestStack({
-    // The shortest client timeout the configuration allows; the hang test waits it out once.
-    env: { LTX_TIMEOUT_SECONDS: '10', MAX_JOBS_PER_DAY: '0' },
+    env: { MAX_JOBS_PER_DAY: '0' },
     renderer: ({ store }) => (copier = new CopyClipRenderer(store)),
   }));
   photo = await readFile('remotion/public/sample/villa-small.jpg');
@@ -49,47 +53,6 @@ async function runJob(afterUpload: () => void = () => {}) {
 }
 
 describe('LTX faults', () => {
-  it('429 with Retry-After: waits as told, then completes', async () => {
-    stack.ltx!.setFault({ kind: 'rate_limit', retryAfterSeconds: 1, times: 2 });
-    const { job, ltxCalls, renders, rows } = await runJob();
-    expect(job).toMatchObject({ status: 'completed', error: null });
-    expect(ltxCalls).toBe(3);
-    expect(renders).toBe(1);
-    expect(rows).toHaveLength(1);
-    expect(logs.some((l) => l.includes('LTX attempt 1 of 4 failed, retrying in 1000 ms') && l.includes('"retryAfterMs":1000'))).toBe(true);
-  });
-
-  it('500: retries, then completes', async () => {
-    stack.ltx!.setFault({ kind: 'server_error', status: 500, times: 1 });
-    const { job, ltxCalls, rows } = await runJob();
-    expect(job).toMatchObject({ status: 'completed', error: null });
-    expect(ltxCalls).toBe(2);
-    expect(rows).toHaveLength(1);
-  });
-
-  it('a hang past the client timeout: gives up on that request, retries, completes', async () => {
-    stack.ltx!.setFault({ kind: 'hang', ms: 60_000, times: 1 });
-    const { job, ltxCalls, rows } = await runJob();
-    expect(job).toMatchObject({ status: 'completed', error: null });
-    expect(ltxCalls).toBe(2);
-    expect(rows).toHaveLength(1);
-    expect(logs.some((l) => l.includes('LTX timed out: no answer within 10 s'))).toBe(true);
-    // The abandoned request is over on the server side too: nothing still holds a slot.
-    expect(stack.ltx!.stats().inFlight).toBe(0);
-  });
-
-  it('a truncated MP4: the cut is noticed, the clip is fetched again, completes', async () => {
-    stack.ltx!.setFault({ kind: 'truncated', times: 1 });
-    const { job, ltxCalls, rows } = await runJob();
-    expect(job).toMatchObject({ status: 'completed', error: null });
-    expect(ltxCalls).toBe(2);
-    expect(rows).toHaveLength(1);
-    // The stored clip is whole: the render step could read it (the copy is the clip itself).
-    const clip = await stack.clients.store.getBytes(job.ltx_key!, 50 * 1024 * 1024);
-    expect(clip.subarray(4, 8).toString('latin1')).toBe('ftyp');
-    expect(clip.includes(Buffer.from('moov'))).toBe(true);
-  });
-
   it('a content refusal (400): fails at once with LTX’s reason, no retry, no render', async () => {
     stack.ltx!.setFault({ kind: 'content_refusal', status: 400, times: 1 });
     const { job, ltxCalls, renders, rows } = await runJob();
@@ -109,6 +72,17 @@ describe('LTX faults', () => {
     expect(ltxCalls).toBe(3);
     expect(job.attempts).toBe(3);
     expect(rows).toHaveLength(0);
+  });
+});
+
+describe('a photo too large for an inline data URI', () => {
+  it('(6 MB) is sent to LTX as a presigned GET the stand-in fetches from the local S3, and completes', async () => {
+    // A valid JPEG followed by padding after its end marker: decoders stop at the marker.
+    const large = Buffer.concat([photo, Buffer.alloc(6 * 1024 * 1024 - photo.length)]);
+    const key = 'images/large-photo.jpg';
+    const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.info.bucket, Key: key, Body: large, ContentType: 'image/jpeg' }));
+    const job = await waitForJobEnd(stack, derivedJobId(stack.info.bucket, key, put.ETag!), 60_000);
+    expect(job).toMatchObject({ status: 'completed', error: null });
   });
 });
 
@@ -199,20 +173,4 @@ describe('the database down for a while', () => {
     expect(await generatedVideos(stack, ticket.jobId)).toHaveLength(1);
   });
 
-  it('a pending upload whose photo has not come is left alone until its link has expired', async () => {
-    const res = await fetch(stack.info.uploadsUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ filename: 'villa.jpg', contentType: 'image/jpeg', size: photo.length }),
-    });
-    const { jobId } = (await res.json()) as { jobId: string };
-    await stack.sweep(new Date());
-    expect((await stack.clients.jobs.get(jobId))?.status).toBe('pending_upload');
-    // Twice the link's lifetime later, it is failed with the reason.
-    const later = new Date(Date.now() + 2 * stack.config.uploadUrlTtlSeconds * 1000 + 1000);
-    await stack.sweep(later, later);
-    const job = (await stack.clients.jobs.get(jobId))!;
-    expect(job.status).toBe('failed');
-    expect(job.error).toBe('The photo never arrived: the upload link expired before it was used. Start a new upload.');
-  });
 });

@@ -6,10 +6,11 @@ const DEFAULT_POSTER = 'remotion/public/sample/villa-small.jpg';
 
 /**
  * NOT a render: stores the LTX clip itself as the "rendered" video and a fixed JPEG as the poster,
- * through the same object store and with the same metadata as the local Remotion renderer. It exists
- * only for the load suite, where 50 real renders (about 10 s each, one at a time) would take minutes
- * and would measure Remotion, not the pipeline. Remotion itself is covered by test/remotion and
- * test/pipeline.
+ * through the same object store and with the same metadata as the local Remotion renderer. For the
+ * whole-stack suites whose subject is not Remotion (load, faults, security, the CLI, the web client):
+ * a real render costs about 10 s here and would measure Remotion, not what they test. Remotion is
+ * covered by test/remotion, and real renders run through the stack in test/pipeline,
+ * test/faults/crash-restart and test/web/app.
  */
 export class CopyClipRenderer implements Renderer {
   readonly rendered: string[] = [];

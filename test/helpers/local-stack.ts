@@ -1,8 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { createSupabaseClient } from '../../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import { type Logger } from '../../shared/ports/logger';
-import { createLogger } from '../../shared/adapters/json-logger';
+import { recordingLogger } from './recording-logger';
 import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 
 /**
@@ -11,11 +10,7 @@ import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
  * when VERBOSE=1).
  */
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<{ stack: LocalStack; logs: string[] }> {
-  const logs: string[] = [];
-  const logger: Logger = createLogger({}, (line) => {
-    logs.push(line);
-    if (process.env.VERBOSE) console.log(line);
-  });
+  const { logger, lines: logs } = recordingLogger({ echo: Boolean(process.env.VERBOSE) });
   const stack = await startLocalStack({
     dataDir: null,
     ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },

@@ -45,8 +45,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('presign may only touch photos: put (its role signs the presigned PUT) and read (a replay copies the photo onto itself)', () => {
-    expect(objectGrants('presign')).toEqual(['s3:GetObject images/*', 's3:PutObject images/*']);
+  it('api may only touch photos: put (its role signs the presigned PUT) and read (a replay copies the photo onto itself)', () => {
+    expect(objectGrants('api')).toEqual(['s3:GetObject images/*', 's3:PutObject images/*']);
   });
 
   it('ltx reads photos and writes base clips', () => {
@@ -74,11 +74,11 @@ describe('least privilege', () => {
   });
 
   it('each function reads only the SSM parameters it needs, decrypting through SSM only', () => {
-    expect(ssmParameters('presign')).toEqual(['${var.supabase_jwt_secret_param}', '${var.supabase_service_role_key_param}']);
+    expect(ssmParameters('api')).toEqual(['${var.supabase_jwt_secret_param}', '${var.supabase_service_role_key_param}']);
     expect(ssmParameters('ltx')).toEqual(['${var.ltx_api_key_param}', '${var.supabase_service_role_key_param}']);
     expect(ssmParameters('render')).toEqual(['${var.supabase_service_role_key_param}']);
     expect(ssmParameters('sweep')).toEqual(['${var.supabase_service_role_key_param}']);
-    for (const handler of ['presign', 'ltx', 'render', 'sweep']) {
+    for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       const decrypt = functionStatements(json, handler).find((s) => s.actions.includes('kms:Decrypt'))!;
       expect(decrypt.resources).toEqual([`\${data.aws_kms_alias.${Object.keys(json.data.aws_kms_alias)[0]}.target_key_arn}`]);
       expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.${var.region}.amazonaws.com'] }]);
@@ -86,7 +86,7 @@ describe('least privilege', () => {
   });
 
   it('each function writes only to its own log group', () => {
-    for (const handler of ['presign', 'ltx', 'render', 'sweep']) {
+    for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       const logs = functionStatements(json, handler).filter((s) => s.actions.some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(logs[0]!.resources).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('least privilege', () => {
 
 describe('secrets', () => {
   it('reach the functions as SSM parameter names only, never as values', () => {
-    for (const handler of ['presign', 'ltx', 'render', 'sweep']) {
+    for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       const variables = lambda(json, handler)[1].environment.variables as Record<string, string>;
       for (const [name, value] of Object.entries(variables)) {
         if (/KEY|SECRET|TOKEN|PASSWORD/.test(name)) {

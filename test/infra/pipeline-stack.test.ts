@@ -1,7 +1,8 @@
 import { speculateFunctionName } from '@remotion/lambda/client';
 import { describe, expect, it } from 'vitest';
 import { LTX_VIDEOS_PREFIX, imagesCreatedPattern, ltxVideosCreatedPattern } from '../../shared/domain/event-patterns';
-import { FUNCTION_SPECS } from '../../infra/functions';
+import { FUNCTION_SPECS } from '../../infra/function-specs';
+import { API_CORS } from '../../shared/domain/api-cors-policy';
 import { DEFAULT_REMOTION_FUNCTION_NAME, REMOTION_FUNCTION_SPEC } from '../../infra/inputs';
 import { defaultOf, find, functionStatements, lambda, only, ref, resources, synthStack } from './synth-helpers';
 
@@ -107,7 +108,7 @@ describe('the rules', () => {
 });
 
 describe('the functions', () => {
-  it.each(['presign', 'ltx', 'render', 'sweep'])('%s: Node.js 22 on arm64, its own zip, log group with retention', (handler) => {
+  it.each(['api', 'ltx', 'render', 'sweep'])('%s: Node.js 22 on arm64, its own zip, log group with retention', (handler) => {
     const [, fn] = lambda(json, handler);
     expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
     expect(fn.filename).toMatch(/^assets\/.+\.zip$/);
@@ -118,17 +119,17 @@ describe('the functions', () => {
     expect(fn.environment.variables).toMatchObject({ BUCKET_NAME: bucketRef, RENDERER: 'lambda', SUPABASE_SERVICE_ROLE_KEY_PARAM: '${var.supabase_service_role_key_param}' });
   });
 
-  it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); presign stays small', () => {
+  it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); the API stays small', () => {
     expect(lambda(json, 'ltx')[1].timeout).toBe(600);
-    expect(lambda(json, 'presign')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
+    expect(lambda(json, 'api')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
   });
 
-  it('the upload endpoint is a Function URL with CORS for the configured origins', () => {
-    const [presignName] = lambda(json, 'presign');
+  it('the web API is a Function URL with the API’s one CORS policy for the configured origins', () => {
+    const [apiName] = lambda(json, 'api');
     const [, url] = only(json, 'aws_lambda_function_url');
-    expect(url).toMatchObject({ function_name: ref('aws_lambda_function', presignName, 'function_name'), authorization_type: 'NONE' });
+    expect(url).toMatchObject({ function_name: ref('aws_lambda_function', apiName, 'function_name'), authorization_type: 'NONE' });
     expect(url.cors).toMatchObject({ allow_origins: '${var.allowed_origins}', allow_methods: ['POST'] });
-    expect(url.cors.allow_headers).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    expect(url.cors).toMatchObject({ allow_headers: [...API_CORS.allowHeaders], max_age: API_CORS.maxAgeSeconds });
     const grants = resources(json, 'aws_lambda_permission').map(([, p]) => p).filter((p) => p.principal === '*');
     expect(grants).toHaveLength(2);
     expect(grants.find((p) => p.action === 'lambda:InvokeFunctionUrl')).toMatchObject({ function_url_auth_type: 'NONE' });
@@ -171,7 +172,7 @@ describe('the CDN, the bus, alarms and outputs', () => {
   it('has a custom bus for domain events that every function may publish to (and only to it)', () => {
     const [busName, bus] = only(json, 'aws_cloudwatch_event_bus');
     expect(bus.name).toBe('${var.name_prefix}-events');
-    for (const handler of ['presign', 'ltx', 'render', 'sweep']) {
+    for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       expect(lambda(json, handler)[1].environment.variables.EVENT_BUS_NAME).toBe(ref('aws_cloudwatch_event_bus', busName, 'name'));
       const publish = functionStatements(json, handler).filter((s) => s.actions.includes('events:PutEvents'));
       expect(publish.map((s) => s.resources)).toEqual([[ref('aws_cloudwatch_event_bus', busName, 'arn')]]);

@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalStack } from '../../local/stack';
-import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
-import { derivedJobId } from '../../shared/domain/derived-job-id';
 import type { GeneratedVideo } from '../../shared/domain/video-job';
-import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
+import { signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 
 let stack: LocalStack;
 let photo: Buffer;
@@ -18,10 +15,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function putObject(key: string, body: Uint8Array, contentType = 'image/jpeg', metadata: Record<string, string> = {}) {
-  return stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.info.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata }));
-}
-
+/**
+ * One job through everything real: the browser's presigned PUT to S3, the Object Created event, the
+ * LTX stand-in, a real Remotion render (at test size), the row over Realtime, the media route. What
+ * the steps decide (dropped photos, duplicates, bad photos, large photos, retries) is tested in
+ * process (test/shared/pipeline/); faults and duplicates across the stack in test/faults/.
+ */
 describe('the pipeline on the local stack', () => {
   it('turns a presigned upload into a generated_videos row heard over Realtime', async () => {
     const user = await signInUser(stack);
@@ -67,70 +66,5 @@ describe('the pipeline on the local stack', () => {
     const poster = await fetch(row.thumbnail_url);
     expect(poster.headers.get('content-type')).toBe('image/jpeg');
     await user.client.removeAllChannels();
-  });
-
-  it('makes a job for a photo dropped by hand with no metadata, titled from its name', async () => {
-    const key = 'images/Villa Sunset été.jpg';
-    const put = await putObject(key, photo);
-    const jobId = derivedJobId(stack.info.bucket, key, put.ETag!);
-    const job = await waitForJobEnd(stack, jobId);
-    expect(job).toMatchObject({ status: 'completed', origin: 'operator', user_id: stack.config.operatorUserId, source_key: key });
-    expect(job.options.title).toBe('Villa Sunset Été');
-    expect(await generatedVideos(stack, jobId)).toHaveLength(1);
-  });
-
-  it('calls LTX once, renders once and writes one row when each event arrives three times at once', async () => {
-    const key = 'images/duplicate-delivery.jpg';
-    const requestsBefore = stack.ltx!.stats().requests;
-    const renderBefore = stack.bus.stats().render?.invoked ?? 0;
-    const put = await putObject(key, photo);
-    const event = buildObjectCreatedEvent({ bucket: stack.info.bucket, key, size: photo.length, etag: put.ETag!, sequencer: '0A', reason: 'PutObject' });
-    // The store's own notification is the first delivery; two more copies arrive concurrently.
-    stack.bus.putEvent(event);
-    stack.bus.putEvent(event);
-    const jobId = derivedJobId(stack.info.bucket, key, put.ETag!);
-    const job = await waitForJobEnd(stack, jobId);
-    expect(job.status).toBe('completed');
-    // Deliver the clip's event three more times after the fact: nothing renders again.
-    const ltxKey = job.ltx_key!;
-    const head = await stack.clients.store.head(ltxKey);
-    const clipEvent = buildObjectCreatedEvent({ bucket: stack.info.bucket, key: ltxKey, size: head!.size, etag: head!.etag!, sequencer: '0B', reason: 'PutObject' });
-    for (let i = 0; i < 3; i++) stack.bus.putEvent(clipEvent);
-    await stack.bus.idle();
-    expect(stack.ltx!.stats().requests - requestsBefore).toBe(1);
-    expect(await generatedVideos(stack, jobId)).toHaveLength(1);
-    // One real render (the clip's first event) and three more deliveries that found the job done.
-    expect((stack.bus.stats().render?.invoked ?? 0) - renderBefore).toBe(4);
-    expect((await stack.clients.jobs.get(jobId))!.status).toBe('completed');
-  });
-
-  it('sends a photo too large for an inline data URI (6 MB) by presigned URL, and completes', async () => {
-    // A valid JPEG followed by padding after its end marker: decoders stop at the marker.
-    const large = Buffer.concat([photo, Buffer.alloc(6 * 1024 * 1024 - photo.length)]);
-    const key = 'images/large-photo.jpg';
-    const put = await putObject(key, large);
-    const job = await waitForJobEnd(stack, derivedJobId(stack.info.bucket, key, put.ETag!));
-    expect(job.error).toBeNull();
-    expect(job.status).toBe('completed');
-  });
-
-  it.each([
-    ['a text file named .jpg', 'images/not-a-photo.jpg', () => Buffer.from('this is plain text, not a photo'), /not a JPEG, PNG or WebP image/],
-    ['a zero-byte file', 'images/empty.jpg', () => Buffer.alloc(0), /The photo is empty \(0 bytes\)/],
-    ['an oversized photo', 'images/huge.jpg', () => Buffer.concat([photo, Buffer.alloc(15 * 1024 * 1024)]), /the limit is 15 MB/],
-  ])('fails %s with a reason, and keeps serving', async (_name, key, body, reason) => {
-    const requestsBefore = stack.ltx!.stats().requests;
-    const put = await putObject(key, body());
-    const job = await waitForJobEnd(stack, derivedJobId(stack.info.bucket, key, put.ETag!));
-    expect(job.status).toBe('failed');
-    expect(job.error).toMatch(reason);
-    // Refused before any paid call.
-    expect(stack.ltx!.stats().requests).toBe(requestsBefore);
-  });
-
-  it('still completes a good photo after the bad ones', async () => {
-    const user = await signInUser(stack);
-    const { jobId } = await uploadPhoto(stack, user.accessToken, photo);
-    expect((await waitForJobEnd(stack, jobId)).status).toBe('completed');
   });
 });

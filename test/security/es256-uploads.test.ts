@@ -6,7 +6,7 @@ import { signInUser, startTestStack } from '../helpers/local-stack';
 /**
  * A Supabase project with asymmetric JWT keys: the local Supabase signs access tokens with ES256 and
  * publishes its key at /auth/v1/.well-known/jwks.json; `POST /uploads` verifies through that URL.
- * (HS256 tokens: no token, expired, forged, anon and service keys are in test/handlers/presign.)
+ * (HS256 tokens: no token, expired, forged, anon and service keys are in test/handlers/api.test.ts.)
  */
 
 let stack: LocalStack;

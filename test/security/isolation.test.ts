@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
-import { createSupabaseClient } from '../../shared/adapters/create-supabase-client';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
 import { signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
 import { synthStack } from '../infra/synth-helpers';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { createLogger } from '../../shared/adapters/json-logger';
+import { createReadableLogger } from '../../shared/adapters/readable-logger';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 // Node 20 has no global WebSocket and supabase-js needs one as soon as a client is created (the
@@ -20,9 +20,7 @@ export function startTestStack(options: Partial<LocalStackOptions> = {}): Promis
     retryBackoffMs: [200, 500],
     sweepIntervalMs: 3_600_000,
     // Warnings and errors only: a failing test shows what the pipeline said.
-    logger: createLogger({ stack: 'test' }, (line) => {
-      if (/"level":"(warn|error)"/.test(line)) process.stderr.write(`${line.slice(0, 600)}\n`);
-    }),
+    logger: createReadableLogger({ level: 'warn', fields: { stack: 'test' }, write: (line) => process.stderr.write(`${line.slice(0, 600)}\n`) }),
     ...options,
   });
 }

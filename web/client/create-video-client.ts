@@ -12,7 +12,7 @@ import { watchJob, type WatchHandlers } from './watch-job';
 export interface VideoClientOptions {
   /** A supabase-js client for the project (signed in, or about to be: the client reads the session at each call). */
   supabase: SupabaseClient;
-  /** The upload endpoint (`POST /uploads`): the presign Function URL, or `/uploads` on the local stack. */
+  /** The upload endpoint (`POST /uploads`): the web API's Function URL, or `/uploads` on the local stack. */
   uploadsUrl: string;
   /** Where `POST /jobs/{id}/replay` is served; default: the upload endpoint's origin. */
   apiBaseUrl?: string;

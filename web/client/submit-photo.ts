@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { UploadTicket } from '../../shared/pipeline/create-upload';
+import type { UploadTicket } from '../../shared/domain/upload-request';
 import type { JobOptionsInput } from '../../shared/domain/job-options';
 import { checkPhoto, type PhotoFile } from './check-photo';
 import { abortError, RequestError } from './client-errors';
@@ -8,7 +8,7 @@ import { defaultPutTransport, type PutProgress, type PutTransport } from './uplo
 
 export interface SubmitDeps {
   supabase: SupabaseClient;
-  /** The upload endpoint: `/uploads` on the page's origin locally, the presign Function URL in AWS. */
+  /** The upload endpoint: `/uploads` on the page's origin locally, the web API's Function URL in AWS. */
   uploadsUrl: string;
   transport?: PutTransport;
   retry?: RetryPolicy;

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { showValue as show } from '../show-value';
 import {
   CAMERA_MOTIONS,
   FPS_VALUES,
@@ -44,12 +45,6 @@ export type LtxRequestCheck =
 
 const DATA_URI_PREFIX = /^data:image\/(jpeg|jpg|png|webp);base64,/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

@@ -18,7 +18,8 @@ describe('key layout', () => {
     expect(parseUploadImageKey(`images/${USER}/${JOB}.gif`)).toBeNull();
     expect(parseUploadImageKey(`images/${USER}/../${JOB}.jpg`)).toBeNull();
     expect(parseUploadImageKey('images/Villa Sunset.jpg')).toBeNull();
-    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB))).toEqual({ userId: USER, jobId: JOB });
+    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB))).toEqual({ userId: USER, jobId: JOB, orientation: undefined });
+    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB, 'landscape'))).toEqual({ userId: USER, jobId: JOB, orientation: 'landscape' });
     expect(parseLtxVideoKey(`ltx-videos/${USER}/${JOB}.mov`)).toBeNull();
   });
 

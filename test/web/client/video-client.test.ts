@@ -4,6 +4,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { LocalStack } from '../../../local/stack';
 import { MAX_IMAGE_BYTES } from '../../../shared/domain/image-check';
 import { createVideoClient, JobFailedError, RequestError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
+import { CopyClipRenderer } from '../../helpers/copy-clip-renderer';
 import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../stack-fixture';
 
 const TEXT_AS_JPEG = new File(['these are my notes, not a photo'], 'villa.jpg', { type: 'image/jpeg' });
@@ -16,7 +17,8 @@ let failedJobId = '';
 let completedJobId = '';
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The client is under test, not Remotion: the "render" copies the clip (a real one: test/web/app/page.test.ts).
+  stack = await startTestStack({ renderer: ({ store }) => new CopyClipRenderer(store) });
   const user = await signedInUser(stack);
   supabase = user.supabase;
   client = createVideoClient({ supabase, uploadsUrl: stack.info.uploadsUrl });

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaExceededError } from '../../../shared/domain/errors';
+import { BUILTIN_JOB_DEFAULTS } from '../../../shared/domain/job-options';
+import { createUpload, type CreateUploadDeps } from '../../../shared/pipeline/create-upload';
+import type { SignedInUser } from '../../../shared/ports/access-token-verifier';
+import { MemoryJobStore } from '../../helpers/memory-job-store';
+import { MemoryObjectStore } from '../../helpers/memory-object-store';
+import { OTHER_USER, USER } from '../../helpers/pipeline-harness';
+
+const NOW = new Date('2025-06-01T12:00:00Z');
+const user: SignedInUser = { userId: USER, email: undefined, isAnonymous: true };
+const request = { filename: 'villa.png', contentType: 'image/png' as const, size: 2048, options: { title: 'Villa Serena', duration: 8 as const } };
+
+function setup(maxJobsPerDay = 3) {
+  const clock = { now: NOW };
+  const jobs = new MemoryJobStore(() => clock.now);
+  const store = new MemoryObjectStore();
+  let n = 0;
+  const deps: CreateUploadDeps = {
+    store,
+    jobs,
+    config: { jobDefaults: BUILTIN_JOB_DEFAULTS, maxJobsPerDay, uploadUrlTtlSeconds: 300 },
+    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    now: () => clock.now,
+  };
+  return { deps, jobs, store, clock };
+}
+
+describe('createUpload', () => {
+  it('records a pending_upload job and signs a PUT for exactly the announced file, options as metadata', async () => {
+    const { deps, jobs } = setup();
+    const ticket = await createUpload(deps, user, request);
+    const jobId = '00000000-0000-4000-8000-000000000001';
+    expect(ticket).toEqual({
+      jobId,
+      key: `images/${USER}/${jobId}.png`,
+      uploadUrl: expect.stringContaining(encodeURIComponent(`images/${USER}/${jobId}.png`)),
+      method: 'PUT',
+      headers: expect.objectContaining({
+        'Content-Type': 'image/png',
+        'x-amz-meta-job-id': jobId,
+        'x-amz-meta-user-id': USER,
+        'x-amz-meta-original-filename': 'villa.png',
+        'x-amz-meta-title': 'Villa Serena',
+        'x-amz-meta-duration': '8',
+        'x-amz-meta-model': 'ltx-2-fast',
+      }),
+      expiresAt: '2025-06-01T12:05:00.000Z',
+    });
+    expect(await jobs.get(jobId)).toMatchObject({
+      status: 'pending_upload',
+      user_id: USER,
+      origin: 'upload',
+      source_key: ticket.key,
+      options: { ...BUILTIN_JOB_DEFAULTS, title: 'Villa Serena', duration: 8 },
+    });
+  });
+
+  it('refuses past the daily limit with the count and the limit, recording nothing', async () => {
+    const { deps, jobs } = setup(3);
+    for (let i = 0; i < 3; i++) await createUpload(deps, user, request);
+    const refused = await createUpload(deps, user, request).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(QuotaExceededError);
+    expect((refused as Error).message).toBe('You have started 3 videos in the last 24 hours; the limit is 3. Try again tomorrow.');
+    expect(jobs.jobs.size).toBe(3);
+    // Another user has their own quota.
+    await expect(createUpload(deps, { ...user, userId: OTHER_USER }, request)).resolves.toMatchObject({ method: 'PUT' });
+  });
+
+  it('counts only the last 24 hours', async () => {
+    const { deps, clock } = setup(1);
+    await createUpload(deps, user, request);
+    clock.now = new Date(NOW.getTime() + 24 * 3600 * 1000 - 1000);
+    await expect(createUpload(deps, user, request)).rejects.toBeInstanceOf(QuotaExceededError);
+    clock.now = new Date(NOW.getTime() + 24 * 3600 * 1000 + 1000);
+    await expect(createUpload(deps, user, request)).resolves.toMatchObject({ method: 'PUT' });
+  });
+
+  it('holds the limit under a burst: uploads that all passed the count are decided again with their row in', async () => {
+    const { deps, jobs } = setup(3);
+    const answers = await Promise.allSettled(Array.from({ length: 8 }, () => createUpload(deps, user, request)));
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(3);
+    const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(refused).toHaveLength(5);
+    for (const r of refused) expect(r.reason).toBeInstanceOf(QuotaExceededError);
+    // The refused jobs' rows are gone; the first three keep theirs.
+    expect([...jobs.jobs.keys()].sort()).toEqual(answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.jobId] : [])).sort());
+  });
+
+  it('counts nothing when the deployment sets no limit (0)', async () => {
+    const { deps, jobs } = setup(0);
+    for (let i = 0; i < 5; i++) await createUpload(deps, user, request);
+    expect(jobs.jobs.size).toBe(5);
+    expect(jobs.calls.filter((c) => c.startsWith('countCreatedSince') || c.startsWith('listCreatedSince'))).toEqual([]);
+  });
+});
