@@ -1,5 +1,5 @@
 import { openBrowser, renderMedia, renderStill, selectComposition } from '@remotion/renderer';
-import { chromeModeFor } from '../../remotion/browser-executable';
+import { remotionBrowserOptions, resolveBrowserExecutable } from '../../remotion/browser-executable';
 import { durationInFramesFor, posterFrame } from '../../shared/domain/video-template-timeline';
 import { trackTreeCpu } from './process-cpu';
 import type { RenderVariant } from './variants';
@@ -29,12 +29,8 @@ export interface RunVariantInput {
 /** Renders one variant with Remotion's own API in a fresh browser, the way LocalRemotionRenderer does. */
 export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
   const { variant } = input;
-  const browser = await openBrowser('chrome', {
-    browserExecutable: variant.browserExecutable,
-    chromeMode: chromeModeFor(variant.browserExecutable),
-    chromiumOptions: variant.chromiumOptions,
-    logLevel: 'error',
-  });
+  const browserOptions = { ...remotionBrowserOptions(variant.browserExecutable), chromiumOptions: variant.chromiumOptions };
+  const browser = await openBrowser('chrome', { ...browserOptions, logLevel: 'error' });
   try {
     const inputProps = {
       clipUrl: input.clipUrl,
@@ -45,7 +41,7 @@ export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
     };
     const cpu = trackTreeCpu();
     const started = performance.now();
-    const selected = await selectComposition({ serveUrl: input.serveUrl, id: variant.composition, inputProps, puppeteerInstance: browser, logLevel: 'error', chromiumOptions: variant.chromiumOptions });
+    const selected = await selectComposition({ serveUrl: input.serveUrl, id: variant.composition, inputProps, puppeteerInstance: browser, ...browserOptions, logLevel: 'error' });
     const durationInFrames = durationInFramesFor(input.seconds, input.fps);
     const composition = { ...selected, width: input.width, height: input.height, fps: input.fps, durationInFrames };
     await renderMedia({
@@ -57,7 +53,7 @@ export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
       enforceAudioTrack: true,
       outputLocation: input.videoFile,
       puppeteerInstance: browser,
-      chromiumOptions: variant.chromiumOptions,
+      ...browserOptions,
       logLevel: 'error',
       ...variant.options,
       concurrency: variant.options.concurrency ?? null,
@@ -71,7 +67,7 @@ export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
       imageFormat: 'jpeg',
       jpegQuality: 86,
       puppeteerInstance: browser,
-      chromiumOptions: variant.chromiumOptions,
+      ...browserOptions,
       logLevel: 'error',
     });
     const seconds = (performance.now() - started) / 1000;
@@ -83,13 +79,14 @@ export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
 
 /** The title card alone at the poster frame, transparent around it: the FFmpeg reference overlays it. */
 export async function renderTitleCardPng(input: { serveUrl: string; composition: string; width: number; height: number; fps: number; seconds: number; out: string; title?: string; subtitle?: string }): Promise<void> {
-  const browser = await openBrowser('chrome', { browserExecutable: '/usr/lib/chromium/chromium', chromeMode: 'chrome-for-testing', logLevel: 'error' });
+  const browserOptions = remotionBrowserOptions(resolveBrowserExecutable(undefined));
+  const browser = await openBrowser('chrome', { ...browserOptions, logLevel: 'error' });
   try {
     const inputProps = { clipUrl: '', title: input.title ?? 'Villa Serena', subtitle: input.subtitle ?? 'Sea views · Infinity pool · Five bedrooms', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: input.seconds };
-    const selected = await selectComposition({ serveUrl: input.serveUrl, id: input.composition, inputProps, puppeteerInstance: browser, logLevel: 'error' });
+    const selected = await selectComposition({ serveUrl: input.serveUrl, id: input.composition, inputProps, puppeteerInstance: browser, ...browserOptions, logLevel: 'error' });
     const durationInFrames = durationInFramesFor(input.seconds, input.fps);
     const composition = { ...selected, width: input.width, height: input.height, fps: input.fps, durationInFrames };
-    await renderStill({ serveUrl: input.serveUrl, composition, inputProps, frame: posterFrame(durationInFrames, input.fps), output: input.out, imageFormat: 'png', puppeteerInstance: browser, logLevel: 'error' });
+    await renderStill({ serveUrl: input.serveUrl, composition, inputProps, frame: posterFrame(durationInFrames, input.fps), output: input.out, imageFormat: 'png', puppeteerInstance: browser, ...browserOptions, logLevel: 'error' });
   } finally {
     await browser.close({ silent: true }).catch(() => {});
   }

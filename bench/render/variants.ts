@@ -1,4 +1,5 @@
 import type { ChromiumOptions, RenderMediaOptions, X264Preset } from '@remotion/renderer';
+import { VIDEO_ENCODING } from '../../shared/domain/render-settings';
 import { BENCH_COMPOSITIONS } from './template/ids';
 
 /**
@@ -33,6 +34,8 @@ export const TODAY: RenderVariant = {
  * so any combination can be measured from the command line (`npm run bench:render -- --variants ...`).
  */
 const MODIFIERS: Record<string, (v: RenderVariant) => RenderVariant> = {
+  /** What the product renders with now: the production composition and shared/domain/render-settings.ts. */
+  chosen: (v) => ({ ...v, composition: BENCH_COMPOSITIONS.production, options: { ...v.options, imageFormat: VIDEO_ENCODING.imageFormat, jpegQuality: VIDEO_ENCODING.jpegQuality, x264Preset: VIDEO_ENCODING.x264Preset, crf: VIDEO_ENCODING.crf } }),
   /** The production composition: remotion/villa-video.tsx, which draws the clip with @remotion/media's <Video>. */
   production: (v) => ({ ...v, composition: BENCH_COMPOSITIONS.production }),
   offthread: (v) => ({ ...v, composition: BENCH_COMPOSITIONS.offthread }),
