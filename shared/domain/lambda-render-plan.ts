@@ -24,11 +24,13 @@
  * own published warm timings (docs/lambda/cost-example, 4.0.381, 2048 MB: the Hello World
  * composition, 150 frames on 8 functions, 7.56 s and $0.001; a 1 minute 1080p video drawn with
  * `<Video>`, 1440 frames on 72 functions, 18.91 s and $0.017): 3.95 s + 0.1 s per function + 1.86 s.
- * `secondsPerFrame` is our template's cost per 1920x1080 frame on one 3008 MB function, from the
- * bench's CPU time per frame of the chosen settings divided by the function's vCPUs (Lambda gives one
- * vCPU per 1769 MB); it is conservative (the bench's CPU time includes page loads that Lambda counts
- * in `chunkStartSeconds`, and Lambda runs Remotion's lighter headless shell). Other sizes scale it by
- * their pixel count. `maxLambdasPerRender` keeps a burst of renders inside the account's Lambda
+ * `secondsPerFrame` is our template's cost per 1920x1080 frame on one 3008 MB function: the bench
+ * measured 0.25 CPU seconds per frame with the chosen settings (render-settings.ts) on this project's
+ * machine (x86 EPYC cores), which is 0.15 s spread over the function's 1.7 vCPUs (one per 1769 MB);
+ * taken as 0.2 s, since an arm64 Lambda vCPU does less per second than those cores (the bench's own
+ * CPU time includes page loads that the model counts in `chunkStartSeconds`, which leans the other
+ * way). `npm run bench` prints the estimates with its own measurement beside these and says when that
+ * measurement would pick a different split. Other sizes scale it by their pixel count. `maxLambdasPerRender` keeps a burst of renders inside the account's Lambda
  * concurrency quota (1000 in the production account: 40 renders at once at the cap of 24).
  */
 
@@ -43,6 +45,8 @@ export interface LambdaCostModel {
   /** Remotion refuses fewer frames per function than this (MINIMUM_FRAMES_PER_FUNCTION). */
   minFramesPerLambda: number;
   maxLambdasPerRender: number;
+  /** USD per GB-second of an arm64 function in us-east-1 (Remotion deploys arm64); requests and S3 are a rounding error beside it. */
+  pricePerGbSecond: number;
 }
 
 export const LAMBDA_COST_MODEL: LambdaCostModel = {
@@ -50,10 +54,16 @@ export const LAMBDA_COST_MODEL: LambdaCostModel = {
   launchSeconds: 3.95,
   invokeSecondsPerLambda: 0.1,
   chunkStartSeconds: 1.86,
-  secondsPerFrame1080p: 0.25,
+  secondsPerFrame1080p: 0.2,
   minFramesPerLambda: 5,
   maxLambdasPerRender: 24,
+  pricePerGbSecond: 0.0000133334,
 };
+
+/** The billed cost in USD of an estimate: function-seconds times memory in GB times the price. */
+export function lambdaCostUsd(estimate: Pick<LambdaRenderEstimate, 'lambdaSeconds'>, model: LambdaCostModel = LAMBDA_COST_MODEL): number {
+  return estimate.lambdaSeconds * (model.memoryMb / 1024) * model.pricePerGbSecond;
+}
 
 export interface LambdaRenderEstimate {
   framesPerLambda: number;
@@ -120,12 +130,13 @@ export interface LambdaPlanRow {
  * checks they are what `chooseLambdaRenderPlan` gives.
  */
 export const LAMBDA_RENDER_PLANS: readonly LambdaPlanRow[] = [
-  { seconds: 6, fps: 25, frames: 150, framesPerLambda: 25, lambdas: 6 },
-  { seconds: 8, fps: 25, frames: 200, framesPerLambda: 29, lambdas: 7 },
-  { seconds: 10, fps: 25, frames: 250, framesPerLambda: 28, lambdas: 9 },
-  { seconds: 6, fps: 50, frames: 300, framesPerLambda: 30, lambdas: 10 },
-  { seconds: 8, fps: 50, frames: 400, framesPerLambda: 31, lambdas: 13 },
-  { seconds: 10, fps: 50, frames: 500, framesPerLambda: 32, lambdas: 16 },
+  // Expected with the model above: wall time and cost per render (arm64, 3008 MB).
+  { seconds: 6, fps: 25, frames: 150, framesPerLambda: 15, lambdas: 10 }, //  9.8 s, $0.0023
+  { seconds: 8, fps: 25, frames: 200, framesPerLambda: 20, lambdas: 10 }, // 10.8 s, $0.0027
+  { seconds: 10, fps: 25, frames: 250, framesPerLambda: 21, lambdas: 12 }, // 11.2 s, $0.0033
+  { seconds: 6, fps: 50, frames: 300, framesPerLambda: 20, lambdas: 15 }, // 11.3 s, $0.0039
+  { seconds: 8, fps: 50, frames: 400, framesPerLambda: 25, lambdas: 16 }, // 12.4 s, $0.0048
+  { seconds: 10, fps: 50, frames: 500, framesPerLambda: 25, lambdas: 20 }, // 12.8 s, $0.0059
 ];
 
 /** `framesPerLambda` for a render: the table's row at 1080p, the rule for anything else. */
