@@ -4,7 +4,7 @@
  * default); the figures that count come from `npm run bench`, which renders today's and the chosen
  * settings at full length.
  *
- *   npm run bench:render -- --variants today,today+direct,today+media+direct+veryfast --repeats 3 --seconds 2
+ *   npm run bench:render -- --variants today,today+chosen,today+chosen+png,today+chosen+c2 --repeats 3 --seconds 2
  *
  * Variants are written as modifiers on `today` (bench/render/variants.ts). Rounds alternate the
  * variants (rotating the order each round) so a burst of load elsewhere hits them alike; medians are
@@ -15,11 +15,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundle } from '@remotion/bundler';
 import { renderMotionClip } from '../local/ltx/render-motion-clip';
 import { durationInFramesFor } from '../shared/domain/video-template-timeline';
 import { serveFile } from '../test/helpers/serve-file';
 import { encodeClip } from './render/clip-encodings';
+import { bundleBenchTemplate } from './render/compare-settings';
 import { comparePictures, type PictureDiff } from './render/picture-diff';
 import { renderFfmpegReference } from './render/ffmpeg-reference';
 import { renderTitleCardPng, runVariant } from './render/run-variant';
@@ -29,7 +29,7 @@ import { parseVariant, type ClipEncoding } from './render/variants';
 
 const { values } = parseArgs({
   options: {
-    variants: { type: 'string', default: 'today,today+direct' },
+    variants: { type: 'string', default: 'today,today+chosen' },
     repeats: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '2' },
     width: { type: 'string', default: '1920' },
@@ -63,7 +63,7 @@ for (const encoding of new Set(variants.map((v) => v.clip))) {
   const served = await serveFile(encoded.file, 'video/mp4');
   clips.set(encoding, { ...served, encodeSeconds: encoded.seconds });
 }
-const serveUrl = await bundle({ entryPoint: path.resolve('bench/render/template/index.ts'), publicDir: path.resolve('remotion/public'), rootDir: process.cwd() });
+const serveUrl = await bundleBenchTemplate();
 
 const titlePng = path.join(outDir, 'title-card.png');
 if (values['ffmpeg-reference']) await renderTitleCardPng({ serveUrl, composition: BENCH_COMPOSITIONS.titleCard, width, height, fps, seconds, out: titlePng });
