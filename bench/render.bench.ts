@@ -73,7 +73,7 @@ for (let round = 0; round < repeats; round++) {
   if (values['ffmpeg-reference']) {
     const ref = await renderFfmpegReference({ ffmpeg, clip, titlePng, music: path.resolve('remotion/public/music/ocean-breeze.mp3'), out: path.join(outDir, 'ffmpeg-reference.mp4'), width, height, fps, seconds });
     referenceRuns.push(ref.seconds);
-    console.log(JSON.stringify({ round, variant: 'ffmpeg reference', seconds: Number(ref.seconds.toFixed(1)) }));
+    console.log(JSON.stringify({ round, variant: 'ffmpeg reference', seconds: Number(ref.seconds.toFixed(1)), cpuSeconds: ref.cpuSeconds }));
   }
   for (let i = 0; i < variants.length; i++) {
     const variant = variants[(i + round) % variants.length]!;

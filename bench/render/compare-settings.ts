@@ -25,9 +25,16 @@ export interface SettingsComparison {
   /** Before this work: <OffthreadVideo> and Remotion's defaults (JPEG 80, x264 medium, CRF 18). */
   today: SettingsRun;
   ffmpegReferenceSeconds: number;
+  ffmpegReferenceCpuSeconds: number | null;
   /** chosen.seconds / ffmpegReferenceSeconds (the issue's bound: at most 5). */
   ratioToFfmpeg: number;
   todayRatioToFfmpeg: number;
+  /**
+   * The same ratios in CPU seconds: on a shared machine FFmpeg's threads wait for cores like
+   * everyone else's, so wall-time ratios move with the load; CPU time moves far less.
+   */
+  cpuRatioToFfmpeg: number | null;
+  todayCpuRatioToFfmpeg: number | null;
   /** today.seconds / chosen.seconds. */
   speedup: number;
   /** The chosen settings' video against today's, frame by frame. */
@@ -65,10 +72,10 @@ export async function compareRenderSettings(input: CompareSettingsInput): Promis
   await renderTitleCardPng({ serveUrl, composition: BENCH_COMPOSITIONS.titleCard, width, height, fps, seconds, out: titlePng, title: input.title, subtitle: input.subtitle });
   const music = path.resolve('remotion/public/music', input.musicFile ?? 'ocean-breeze.mp3');
   const reference = await renderFfmpegReference({ ffmpeg: input.ffmpeg, clip: input.clipFile, titlePng, music, out: path.join(outDir, 'ffmpeg-reference.mp4'), width, height, fps, seconds });
-  log(`ffmpeg reference: ${reference.seconds.toFixed(1)} s`);
+  log(`ffmpeg reference: ${reference.seconds.toFixed(1)} s, ${reference.cpuSeconds?.toFixed(1)} CPU s`);
   const run = async (variant: typeof TODAY, name: string): Promise<SettingsRun> => {
     const r = await runVariant({ serveUrl, variant, clipUrl: input.clipUrl, width, height, fps, seconds, videoFile: path.join(outDir, `${name}.mp4`), posterFile: path.join(outDir, `${name}.jpg`), ...props });
-    log(`${name} settings: ${r.seconds.toFixed(1)} s`);
+    log(`${name} settings: ${r.seconds.toFixed(1)} s, ${r.cpuSeconds?.toFixed(1)} CPU s`);
     return { seconds: r.seconds, fps: frames / r.seconds, cpuSeconds: r.cpuSeconds };
   };
   const chosen = await run(parseVariant('today+chosen'), 'chosen');
@@ -79,9 +86,14 @@ export async function compareRenderSettings(input: CompareSettingsInput): Promis
     chosen,
     today,
     ffmpegReferenceSeconds: reference.seconds,
+    ffmpegReferenceCpuSeconds: reference.cpuSeconds,
     ratioToFfmpeg: chosen.seconds / reference.seconds,
     todayRatioToFfmpeg: today.seconds / reference.seconds,
+    cpuRatioToFfmpeg: cpuRatio(chosen.cpuSeconds, reference.cpuSeconds),
+    todayCpuRatioToFfmpeg: cpuRatio(today.cpuSeconds, reference.cpuSeconds),
     speedup: today.seconds / chosen.seconds,
     picture,
   };
 }
+
+const cpuRatio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);

@@ -1,4 +1,5 @@
 import { musicFades, titleTimeline } from '../../shared/domain/video-template-timeline';
+import { trackTreeCpu } from './process-cpu';
 import { runFfmpeg } from './system-ffmpeg';
 
 export interface FfmpegReferenceInput {
@@ -21,7 +22,7 @@ export interface FfmpegReferenceInput {
  * for H.264). What a hand-written FFmpeg pipeline would cost; the template's animation (the title's
  * rise and letter spacing) is not reproduced, only its cost class.
  */
-export async function renderFfmpegReference(input: FfmpegReferenceInput): Promise<{ seconds: number }> {
+export async function renderFfmpegReference(input: FfmpegReferenceInput): Promise<{ seconds: number; cpuSeconds: number | null }> {
   const { fps, seconds } = input;
   const frames = Math.round(seconds * fps);
   const t = titleTimeline(frames, fps);
@@ -34,6 +35,7 @@ export async function renderFfmpegReference(input: FfmpegReferenceInput): Promis
     `[clip][title]overlay=format=auto:shortest=1,fade=t=in:st=0:d=${s(fadeFrames)},fade=t=out:st=${s(frames - fadeFrames)}:d=${s(fadeFrames)},format=yuv420p[v]`,
     `[2:a]volume=0.7,afade=t=in:st=0:d=${s(fadeIn)},afade=t=out:st=${s(frames - fadeOut)}:d=${s(fadeOut)}[a]`,
   ].join(';');
+  const cpu = trackTreeCpu();
   const started = performance.now();
   // prettier-ignore
   await runFfmpeg(input.ffmpeg, [
@@ -45,5 +47,5 @@ export async function renderFfmpegReference(input: FfmpegReferenceInput): Promis
     '-c:v', 'libx264', '-preset', 'medium', '-crf', '18', '-c:a', 'aac', '-movflags', '+faststart',
     input.out,
   ]);
-  return { seconds: (performance.now() - started) / 1000 };
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpu.stop() };
 }
