@@ -23,10 +23,10 @@ export type ClipLayer = ComponentType<{ src: string }>;
 /**
  * `@remotion/media`'s <Video>: Mediabunny reads the clip with range requests and the tab decodes it
  * with WebCodecs onto a canvas. Measured against <OffthreadVideo> (Remotion's compositor decoding
- * outside the browser and handing each frame over as a BMP image) it takes about half the CPU per
+ * outside the browser and handing each frame over as a BMP image) it takes about 40 % less CPU per
  * 1080p frame for the same picture (README, "Performance"). The clip is fetched from the page, so
- * its URL must answer CORS for the page's origin (the bucket's rule in infra/bucket.ts; the local S3
- * server allows any origin). No fallback to <OffthreadVideo>: a clip it cannot read fails the render
+ * its URL must answer CORS for the page's origin (on Lambda the Remotion site's: the bucket's second
+ * CORS rule in infra/bucket.ts; the local S3 server allows any origin). No fallback to <OffthreadVideo>: a clip it cannot read fails the render
  * with Remotion's reason instead of silently rendering at the old speed.
  */
 export const MediaClip: ClipLayer = ({ src }) => (
