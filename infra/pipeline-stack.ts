@@ -55,6 +55,7 @@ export class PipelineStack extends TerraformStack {
     const media = new PipelineBucket(this, 'media', {
       namePrefix: inputs.namePrefix,
       allowedOrigins: inputs.allowedOrigins,
+      remotionSiteOrigin: inputs.remotionSiteOrigin,
       ltxVideosExpirationDays: inputs.ltxVideosExpirationDays,
       imagesExpirationDays: inputs.imagesExpirationDays,
       rendersTieringDays: inputs.rendersTieringDays,

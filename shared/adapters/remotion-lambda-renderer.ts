@@ -9,6 +9,8 @@ import type {
 import { UpstreamError } from '../domain/errors';
 import { COMPOSITION_ID } from '../domain/video-template';
 import { durationInFramesFor, posterFrame } from '../domain/video-template-timeline';
+import { framesPerLambdaFor } from '../domain/lambda-render-plan';
+import { POSTER_ENCODING, VIDEO_ENCODING } from '../domain/render-settings';
 import type { Logger } from '../ports/logger';
 import type { RenderStarter, RenderState, StartedRender, StartRenderRequest } from '../ports/render-starter';
 
@@ -101,7 +103,9 @@ export class RemotionLambdaRenderer implements RenderStarter {
       client
         .renderMediaOnLambda({
           ...common,
-          codec: 'h264',
+          ...VIDEO_ENCODING,
+          // How the frames are split across functions: lambda-render-plan.ts says why.
+          framesPerLambda: framesPerLambdaFor({ durationInFrames, width: request.width, height: request.height }),
           outName: { bucketName: request.bucket, key: request.videoKey },
           // A render started again after a failed attempt writes the same key: replace, do not fail.
           overwrite: true,
@@ -114,7 +118,7 @@ export class RemotionLambdaRenderer implements RenderStarter {
       client
         .renderStillOnLambda({
           ...common,
-          imageFormat: 'jpeg',
+          ...POSTER_ENCODING,
           frame: (o.posterFrame ?? posterFrame)(durationInFrames, request.fps),
           outName: { bucketName: request.bucket, key: request.thumbnailKey },
           ...(o.deleteAfter ? { deleteAfter: o.deleteAfter } : {}),

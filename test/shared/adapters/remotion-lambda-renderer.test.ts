@@ -13,6 +13,10 @@ import { posterFrame } from '../../../shared/domain/video-template-timeline';
 import { RemotionLambdaRenderer, type RemotionLambdaClient } from '../../../shared/adapters/remotion-lambda-renderer';
 import type { StartRenderRequest } from '../../../shared/ports/render-starter';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
+import { framesPerLambdaFor } from '../../../shared/domain/lambda-render-plan';
+import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
+import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
+import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
 
 /**
  * A stand-in for @remotion/lambda/client that answers the way Remotion's docs and types describe:
@@ -161,8 +165,17 @@ describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
       forceHeight: 1080,
       forceFps: 25,
       forceDurationInFrames: 150,
+      // The same frames and encoding as the local renderer, and the split the plan table gives for 6 s at 25 fps.
+      imageFormat: VIDEO_ENCODING.imageFormat,
+      jpegQuality: VIDEO_ENCODING.jpegQuality,
+      x264Preset: VIDEO_ENCODING.x264Preset,
+      crf: VIDEO_ENCODING.crf,
+      audioCodec: 'aac',
+      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
+    // The encoding and the split across functions come from the shared render settings and plan.
+    expect(media).toMatchObject({ ...VIDEO_ENCODING, framesPerLambda: framesPerLambdaFor({ durationInFrames: 150, width: 1920, height: 1080 }) });
     expect(log.lines.find((l) => l.message === 'remotion render started')?.fields).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' });
   });
 
