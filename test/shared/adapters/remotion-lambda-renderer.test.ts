@@ -13,8 +13,6 @@ import { posterFrame } from '../../../shared/domain/video-template-timeline';
 import { RemotionLambdaRenderer, type RemotionLambdaClient } from '../../../shared/adapters/remotion-lambda-renderer';
 import type { StartRenderRequest } from '../../../shared/ports/render-starter';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
-import { framesPerLambdaFor } from '../../../shared/domain/lambda-render-plan';
-import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
 import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
 import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
 
@@ -174,8 +172,6 @@ describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
       framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
-    // The encoding and the split across functions come from the shared render settings and plan.
-    expect(media).toMatchObject({ ...VIDEO_ENCODING, framesPerLambda: framesPerLambdaFor({ durationInFrames: 150, width: 1920, height: 1080 }) });
     expect(log.lines.find((l) => l.message === 'remotion render started')?.fields).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' });
   });
 
