@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pixelBudgetExcess } from '../../shared/domain/image-check';
+import { readImageDimensions } from '../../shared/domain/image-dimensions';
 import { resolutionSize } from '../../shared/domain/job-options';
 import { LTX_CONCURRENCY_ERROR_TYPE, LTX_ERROR_TYPES, LTX_IMAGE_TO_VIDEO_PATH, LTX_MAX_DATA_URI_BYTES } from '../../shared/domain/ltx/ltx-limits';
 import { checkLtxRequest, type LtxImageToVideoRequest } from '../../shared/domain/ltx/ltx-request';
@@ -119,6 +121,11 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     const image = await loadImageBytes(request.image_uri, fetchImage);
     const format = sniffImageFormat(image);
     if (!format) throw invalidRequest('image_uri must be a JPEG, PNG or WebP image; its content is none of these');
+    // By the header, before any decoder allocates for what it declares (a 34-byte WebP can declare 8192x8192).
+    const declared = readImageDimensions(`image/${format}`, image);
+    if (!declared) throw invalidRequest(`image_uri is a damaged ${format.toUpperCase()} image: its header declares no size`);
+    const excess = pixelBudgetExcess(declared);
+    if (excess) throw invalidRequest(`image_uri declares ${excess}`);
     const { width, height } = options.clipSize ?? resolutionSize(request.resolution);
     const outFile = join(tmpdir(), `ltx-local-${requestId}.mp4`);
     const started = Date.now();

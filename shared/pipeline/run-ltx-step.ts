@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { PipelineConfig } from '../config';
 import { describeError, isRetryable, ValidationError } from '../domain/errors';
-import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from '../domain/image-check';
+import { checkImageSize, checkPhotoBytes, MAX_IMAGE_BYTES } from '../domain/image-check';
 import { optionsForNewPhoto, optionsToMetadata } from '../domain/job-metadata';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
@@ -79,7 +79,8 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Pr
   // Read no more than the limit allows: an oversized object fails on its size before any download.
   checkImageSize(head.size);
   const bytes = await deps.store.getBytes(sourceKey, MAX_IMAGE_BYTES);
-  const contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+  // Dimensions by the header alone, before LTX (or anything) decodes it: a few bytes can declare gigapixels.
+  const contentType = checkPhotoBytes(bytes);
   // Inline when the data URI fits LTX's limit (counted encoded: about 5.2 MB of photo), else by a URL.
   const inline = dataUriLength(bytes.length, contentType) <= LTX_MAX_DATA_URI_BYTES;
   const imageUri = chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });

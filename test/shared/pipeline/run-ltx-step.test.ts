@@ -3,6 +3,7 @@ import { UpstreamError } from '../../../shared/domain/errors';
 import { ltxVideoKey } from '../../../shared/domain/keys';
 import { runLtxStep } from '../../../shared/pipeline/run-ltx-step';
 import { databaseDown } from '../../helpers/memory-job-store';
+import { blankPng, WEBP_8192 } from '../../helpers/image-bombs';
 import { jpegBytes, OPERATOR_ID } from '../../helpers/pipeline-fakes';
 import { OTHER_USER, pipelineHarness, USER, type PipelineHarness } from '../../helpers/pipeline-harness';
 
@@ -148,6 +149,10 @@ describe('runLtxStep: photos that cannot be used fail before any paid call', () 
     ['a text file named .jpg', Buffer.from('this is plain text, not a photo'), /^The file is not a JPEG, PNG or WebP image/],
     ['a zero-byte file', Buffer.alloc(0), /^The photo is empty \(0 bytes\)/],
     ['a photo over 15 MB', jpegBytes(15 * 1024 * 1024 + 1), /^The photo is 15\.0 MB; the limit is 15 MB/],
+    // Decompression bombs, refused by their headers: nothing decodes them.
+    ['a 34-byte WebP declaring 8192x8192', WEBP_8192, /^The photo is 8192x8192 pixels \(67\.1 megapixels\); the limit is 50 megapixels/],
+    ['a 32 KB PNG declaring 16000x16000', blankPng(16000), /^The photo is 16000x16000 pixels/],
+    ['a JPEG whose header is cut before its size', jpegBytes(2048).subarray(0, 6), /^The photo is damaged/],
   ])('%s: the job fails with the reason', async (_name, bytes, reason) => {
     h = pipelineHarness();
     const { key, jobId } = await h.droppedPhoto('images/candidate.jpg', bytes);
