@@ -122,6 +122,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       EVENTBRIDGE_ENDPOINT: putEvents.endpoint,
       EVENT_BUS_NAME: 'villa-video-local',
       RENDERER: 'local',
+      // The local demo signs in as an anonymous guest; in AWS guests get none unless the operator says so.
+      ANONYMOUS_JOBS_PER_DAY: '10',
       ...(options.renderSize ? { RENDER_WIDTH: String(options.renderSize.width), RENDER_HEIGHT: String(options.renderSize.height) } : {}),
       ...options.env,
     };

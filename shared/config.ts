@@ -42,6 +42,8 @@ const envSchema = z.object({
   REMOTION_BROWSER_EXECUTABLE: z.string().optional(),
   ALLOWED_ORIGINS: z.string().default('*'),
   MAX_JOBS_PER_DAY: z.coerce.number().int().min(0).default(50),
+  ANONYMOUS_JOBS_PER_DAY: z.coerce.number().int().min(0).default(0),
+  MAX_JOBS_PER_DAY_TOTAL: z.coerce.number().int().min(0).default(500),
   OPERATOR_USER_ID: z.uuid().default('00000000-0000-4000-8000-000000000001'),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   STUCK_JOB_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -62,7 +64,12 @@ export interface PipelineConfig {
     | { kind: 'local'; browserExecutable: string | undefined; width: number | undefined; height: number | undefined }
     | { kind: 'lambda'; functionName: string; serveUrl: string; region: string };
   allowedOrigins: string[];
+  /** Videos one signed-in user may start in 24 hours (0: no limit). */
   maxJobsPerDay: number;
+  /** Videos one anonymous (guest) user may start in 24 hours; 0 refuses anonymous users outright. */
+  anonymousJobsPerDay: number;
+  /** Videos all users together may start in 24 hours through the API: the ceiling on LTX spend (0: no ceiling). */
+  maxJobsPerDayTotal: number;
   operatorUserId: string;
   uploadUrlTtlSeconds: number;
   stuckJobMinutes: number;
@@ -121,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     renderer,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     maxJobsPerDay: e.MAX_JOBS_PER_DAY,
+    anonymousJobsPerDay: e.ANONYMOUS_JOBS_PER_DAY,
+    maxJobsPerDayTotal: e.MAX_JOBS_PER_DAY_TOTAL,
     operatorUserId: e.OPERATOR_USER_ID,
     uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
     stuckJobMinutes: e.STUCK_JOB_MINUTES,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PipelineConfig } from '../config';
-import { QuotaExceededError } from '../domain/errors';
+import { ForbiddenError, QuotaExceededError } from '../domain/errors';
 import { resolveJobOptions } from '../domain/job-options';
 import type { JobStore } from '../ports/job-store';
 import { IMAGE_EXTENSIONS, imageKey } from '../domain/keys';
@@ -12,9 +12,57 @@ import type { UploadRequest, UploadTicket } from '../domain/upload-request';
 export interface CreateUploadDeps {
   store: ObjectStore;
   jobs: JobStore;
-  config: Pick<PipelineConfig, 'jobDefaults' | 'maxJobsPerDay' | 'uploadUrlTtlSeconds'>;
+  config: Pick<PipelineConfig, 'jobDefaults' | 'maxJobsPerDay' | 'anonymousJobsPerDay' | 'maxJobsPerDayTotal' | 'uploadUrlTtlSeconds'>;
   newId?: () => string;
   now?: () => Date;
+}
+
+/** One daily limit on new jobs: whose jobs it counts (null: everyone's), how many, and the refusal. */
+interface DailyQuota {
+  userId: string | null;
+  limit: number;
+  refuse(used: number): QuotaExceededError;
+}
+
+/**
+ * The limits a new job of `user` must fit, each over the last 24 hours: the user's own (a smaller one
+ * for an anonymous guest, who costs nothing to create) and the service's across all users, which is
+ * the ceiling on what LTX can bill in a day. An anonymous guest is refused outright when guests get none.
+ */
+function dailyQuotas(user: SignedInUser, config: CreateUploadDeps['config']): DailyQuota[] {
+  const quotas: DailyQuota[] = [];
+  if (user.isAnonymous) {
+    const limit = config.anonymousJobsPerDay;
+    if (limit === 0) {
+      throw new ForbiddenError('anonymous_not_allowed', 'Guests cannot start videos on this service. Sign in with an email account to make one.');
+    }
+    quotas.push({
+      userId: user.userId,
+      limit,
+      refuse: (used) =>
+        new QuotaExceededError(`As a guest you may start ${limit} ${limit === 1 ? 'video' : 'videos'} in 24 hours and have started ${used}. Sign in with an email account to make more, or try again tomorrow.`, {
+          used,
+          limit,
+        }),
+    });
+  } else if (config.maxJobsPerDay > 0) {
+    const limit = config.maxJobsPerDay;
+    quotas.push({
+      userId: user.userId,
+      limit,
+      refuse: (used) => new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${limit}. Try again tomorrow.`, { used, limit }),
+    });
+  }
+  if (config.maxJobsPerDayTotal > 0) {
+    const limit = config.maxJobsPerDayTotal;
+    quotas.push({
+      userId: null,
+      limit,
+      refuse: () =>
+        new QuotaExceededError(`The service has reached its limit of ${limit} new videos in 24 hours for all users together. Try again later.`, { limit }, 'service_daily_limit'),
+    });
+  }
+  return quotas;
 }
 
 /**
@@ -23,25 +71,23 @@ export interface CreateUploadDeps {
  */
 export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, request: UploadRequest): Promise<UploadTicket> {
   const now = deps.now?.() ?? new Date();
-  const { maxJobsPerDay } = deps.config;
   const since = new Date(now.getTime() - 24 * 3600 * 1000);
-  const refuse = (used: number) =>
-    new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${maxJobsPerDay}. Try again tomorrow.`, { used, limit: maxJobsPerDay });
-  if (maxJobsPerDay > 0) {
-    const used = await deps.jobs.countCreatedSince(user.userId, since);
-    if (used >= maxJobsPerDay) throw refuse(used);
+  const quotas = dailyQuotas(user, deps.config);
+  for (const quota of quotas) {
+    const used = await deps.jobs.countCreatedSince(quota.userId, since);
+    if (used >= quota.limit) throw quota.refuse(used);
   }
   const jobId = deps.newId?.() ?? randomUUID();
   const key = imageKey(user.userId, jobId, IMAGE_EXTENSIONS[request.contentType]);
   const options = resolveJobOptions(request.options, deps.config.jobDefaults);
   await deps.jobs.createIfAbsent({ id: jobId, user_id: user.userId, status: 'pending_upload', options, origin: 'upload', source_key: key });
-  if (maxJobsPerDay > 0) {
-    // The count and the insert are separate requests: a burst of one user's uploads can all pass the
-    // count. Decided again with our row in: the window's first `maxJobsPerDay` jobs keep their place.
-    const first = await deps.jobs.listCreatedSince(user.userId, since, maxJobsPerDay);
+  // The count and the insert are separate requests: a burst of uploads can all pass the count.
+  // Decided again with our row in: the window's first `limit` jobs keep their place.
+  for (const quota of quotas) {
+    const first = await deps.jobs.listCreatedSince(quota.userId, since, quota.limit);
     if (!first.includes(jobId)) {
       await deps.jobs.deletePending(jobId);
-      throw refuse(Math.max(maxJobsPerDay, first.length));
+      throw quota.refuse(Math.max(quota.limit, first.length));
     }
   }
   const ttl = deps.config.uploadUrlTtlSeconds;

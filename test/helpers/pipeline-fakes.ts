@@ -131,6 +131,8 @@ export const TEST_CONFIG = {
   operatorUserId: OPERATOR_ID,
   maxJobAttempts: 3,
   maxJobsPerDay: 50,
+  anonymousJobsPerDay: 5,
+  maxJobsPerDayTotal: 0,
   uploadUrlTtlSeconds: 300,
   stuckJobMinutes: 15,
   publicMediaBaseUrl: 'https://cdn.example.test/',
