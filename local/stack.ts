@@ -18,7 +18,7 @@ import { startPutEventsServer } from './event-bus/put-events-server';
 import { loadLocalCredentials } from './local-credentials';
 import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
-import { startSupabaseLocal } from './supabase/start-supabase-local';
+import { startSupabaseLocal, type SupabaseLocalOptions } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../shared/ports/object-store';
@@ -61,6 +61,10 @@ export interface LocalStackOptions {
   wrapGenerator?: (generator: VideoGenerator) => VideoGenerator;
   /** How the local Supabase signs user access tokens (ES256: the API handler verifies them through the JWKS). */
   accessTokenAlgorithm?: 'HS256' | 'ES256';
+  /** A real PostgreSQL behind the local Supabase API instead of PGlite (DATABASE_URL). */
+  databaseUrl?: string;
+  /** The local Supabase's auth limits (GoTrue's defaults); tests and benchmarks that sign in many users raise them. */
+  authRateLimits?: SupabaseLocalOptions['authRateLimits'];
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -84,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       port: ports.supabase ?? 54321,
       dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
       ...(options.accessTokenAlgorithm ? { accessTokenAlgorithm: options.accessTokenAlgorithm } : {}),
+      databaseUrl: options.databaseUrl,
+      authRateLimits: options.authRateLimits,
       log: (line) => logger.log('debug', line, { part: 'supabase' }),
     });
     stops.push(() => supabase.stop());

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadLocalStackSettings } from './local-stack-settings';
 import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { startLocalStack } from './stack';
+import { databaseUrlFromEnv } from './supabase/supabase-local-settings';
 
 /** `npm start`: the whole pipeline on this machine, persisted under `.local/`, until Ctrl-C. */
 const settings = loadLocalStackSettings();
@@ -11,6 +12,7 @@ const stack = await startLocalStack({
   realLtx: settings.realLtx,
   env: settings.env,
   staticDir: resolve('web/public'),
+  databaseUrl: databaseUrlFromEnv(),
   logger,
 });
 const i = stack.info;
@@ -20,7 +22,7 @@ process.stderr.write(
     'Local villa-video stack is ready.',
     `  demo page        ${i.webUrl}/`,
     `  upload endpoint  POST ${i.uploadsUrl}`,
-    `  Supabase API     ${i.supabaseUrl}  (anon key in ${settings.dataDir}/stack.json)`,
+    `  Supabase API     ${i.supabaseUrl}  (anon key in ${settings.dataDir}/stack.json)${databaseUrlFromEnv() ? ', on DATABASE_URL' : ''}`,
     `  S3 endpoint      ${i.s3Endpoint}  bucket ${i.bucket}`,
     `  LTX              ${settings.realLtx ? 'the real LTX-2 service' : `local stand-in at ${i.ltxApiUrl}`}`,
     `  everything       ${settings.dataDir}/stack.json`,

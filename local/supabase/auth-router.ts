@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JwtClaims } from './database';
+import type { AuthRateLimiter } from './auth-rate-limits';
 import { AuthStore, type AuthUser } from './auth-store';
 import { AUTH_API_VERSION, GoTrueError } from './gotrue-error';
 import { BodyTooLargeError, headerValue, readBody, sendJson } from './http-io';
@@ -12,6 +13,8 @@ export interface AuthRouterDeps {
   /** e.g. http://127.0.0.1:54321 (the `iss` claim is this plus /auth/v1). */
   baseUrl: () => string;
   maxBodyBytes: number;
+  /** GoTrue's per-IP limits on sign-ups, anonymous sign-ins and token grants. */
+  limits: AuthRateLimiter;
   log: (line: string) => void;
 }
 
@@ -76,7 +79,11 @@ export function createAuthRouter(deps: AuthRouterDeps) {
     return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, expires_at: now + ACCESS_TOKEN_TTL_SECONDS, refresh_token: refreshToken, user };
   }
 
-  async function signup(body: Body): Promise<Body> {
+  /** As GoTrue: the body is parsed, then the anonymous or the sign-up limit applies, then the fields are checked. */
+  async function signup(body: Body, ip: string): Promise<Body> {
+    const anonymous = (body.email === undefined || body.email === null || body.email === '') && (body.phone === undefined || body.phone === null || body.phone === '');
+    if (anonymous) deps.limits.anonymousSignIn(ip);
+    else deps.limits.signup(ip);
     const email = optionalString(body, 'email');
     const password = optionalString(body, 'password');
     const data = body.data ?? {};
@@ -93,7 +100,8 @@ export function createAuthRouter(deps: AuthRouterDeps) {
     return session(user, s.sessionId, s.refreshToken, 'password');
   }
 
-  async function token(grantType: string | null, body: Body): Promise<Body> {
+  async function token(grantType: string | null, body: Body, ip: string): Promise<Body> {
+    if (grantType === 'password' || grantType === 'refresh_token') deps.limits.token(ip);
     if (grantType === 'password') {
       const email = optionalString(body, 'email');
       const password = optionalString(body, 'password');
@@ -148,8 +156,9 @@ export function createAuthRouter(deps: AuthRouterDeps) {
       return send(200, { external: { email: true, phone: false, anonymous_users: true }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false, sms_provider: '' });
     }
     if (method === 'GET' && path === '/.well-known/jwks.json') return send(200, deps.keys.jwks());
-    if (method === 'POST' && path === '/signup') return send(200, await signup(await readJsonObject(req, deps.maxBodyBytes)));
-    if (method === 'POST' && path === '/token') return send(200, await token(params.get('grant_type'), await readJsonObject(req, deps.maxBodyBytes)));
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (method === 'POST' && path === '/signup') return send(200, await signup(await readJsonObject(req, deps.maxBodyBytes), ip));
+    if (method === 'POST' && path === '/token') return send(200, await token(params.get('grant_type'), await readJsonObject(req, deps.maxBodyBytes), ip));
     if (method === 'GET' && path === '/user') return send(200, (await bearerUser(req)).user);
     if (method === 'POST' && path === '/logout') {
       const { user, claims } = await bearerUser(req);

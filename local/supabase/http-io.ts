@@ -16,6 +16,11 @@ export class BodyTooLargeError extends Error {
  * as soon as a chunked body passes it (the connection is then closed, so the rest is not read).
  */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** readBody's bytes, for bodies that are not text (application/octet-stream). */
+export async function readBodyBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit, declared);
   const chunks: Buffer[] = [];
@@ -25,7 +30,7 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) throw new BodyTooLargeError(limit, size);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function sendJson(

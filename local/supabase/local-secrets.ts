@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateEcKey, type StoredEcKey } from './jwt-keys';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from './private-dir';
 
 export interface LocalSecrets {
   jwtSecret: string;
@@ -27,8 +28,10 @@ export async function loadLocalSecrets(stateDir: string | null, jwtSecret?: stri
     ecKey: stored.ecKey && typeof stored.ecKey.kid === 'string' ? stored.ecKey : await generateEcKey(),
   };
   if (secrets.jwtSecret !== stored.jwtSecret || secrets.ecKey !== stored.ecKey) {
-    await mkdir(stateDir, { recursive: true });
-    await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+    await ensurePrivateDir(stateDir);
+    await writePrivateFile(file, JSON.stringify(secrets, null, 2) + '\n');
+  } else {
+    await chmod(file, PRIVATE_FILE_MODE); // older versions may have left it readable
   }
   return secrets;
 }

@@ -2,8 +2,9 @@
  * `npm run supabase:local`: the Supabase-compatible API alone, on port 54321, persisting to
  * `.local/supabase/`. Writes `.local/supabase.json` ({url, anonKey, serviceRoleKey}) once ready.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from './private-dir';
 import { startSupabaseLocal } from './start-supabase-local';
 import { loadSupabaseLocalSettings } from './supabase-local-settings';
 
@@ -15,12 +16,9 @@ const supabase = await startSupabaseLocal({
   accessTokenAlgorithm: settings.accessTokenAlgorithm,
   log: (line) => console.log(`[supabase] ${line}`),
 });
-await mkdir(dirname(settings.readyFile), { recursive: true });
-await writeFile(
-  settings.readyFile,
-  JSON.stringify({ url: supabase.url, anonKey: supabase.anonKey, serviceRoleKey: supabase.serviceRoleKey }, null, 2) + '\n',
-  { mode: 0o600 },
-);
+// The ready file holds the service_role key: private, like the state beside it.
+await ensurePrivateDir(dirname(settings.readyFile));
+await writePrivateFile(settings.readyFile, JSON.stringify({ url: supabase.url, anonKey: supabase.anonKey, serviceRoleKey: supabase.serviceRoleKey }, null, 2) + '\n');
 console.log(`Local Supabase ready at ${supabase.url}
   REST      ${supabase.url}/rest/v1
   Auth      ${supabase.url}/auth/v1

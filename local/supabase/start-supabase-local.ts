@@ -3,16 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from './apply-migrations';
+import { createAuthRateLimiter, type AuthRateLimits } from './auth-rate-limits';
 import { AuthStore } from './auth-store';
 import { createAuthRouter } from './auth-router';
 import { answerPreflight, applyCors } from './cors';
 import type { Database } from './database';
 import { GoTrueError, AUTH_API_VERSION } from './gotrue-error';
 import { MAX_BODY_BYTES, sendJson } from './http-io';
+import { cachedJwtVerifier } from './jwt-cache';
 import { createJwtKeys, type AccessTokenAlgorithm } from './jwt-keys';
 import { loadLocalSecrets } from './local-secrets';
 import { createPgliteDatabase } from './pglite-database';
 import { createPostgresDatabase } from './postgres-database';
+import { ensurePrivateDir } from './private-dir';
+import type { StatementTimeouts } from './request-settings';
 import { unavailable } from './postgrest-error';
 import { attachRealtime } from './realtime/attach-realtime';
 import { createRestRouter } from './rest-router';
@@ -47,6 +51,17 @@ export interface SupabaseLocalOptions {
   migrationsDir?: string;
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Per-role statement timeouts for /rest/v1 requests, overriding the roles' own `ALTER ROLE … SET
+   * statement_timeout` (Supabase's: anon 3 s, authenticated 8 s; service_role the authenticator's 8 s).
+   */
+  statementTimeouts?: StatementTimeouts;
+  /**
+   * Per-IP limits of /auth/v1 (GoTrue's defaults: 30 anonymous sign-ins an hour, 30 sign-ups and
+   * 150 token grants per 5 minutes). Everything local comes from 127.0.0.1, so these are the whole
+   * stack's: tests and benchmarks that sign in many users raise them.
+   */
+  authRateLimits?: Partial<AuthRateLimits>;
   /** REST (PostgREST) settings; see RestSettings. */
   rest?: RestSettings;
   log?: (line: string) => void;
@@ -68,6 +83,8 @@ function withDefaults(opts: SupabaseLocalOptions): Required_ {
     accessTokenAlgorithm: opts.accessTokenAlgorithm ?? 'HS256',
     migrationsDir: opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+    statementTimeouts: opts.statementTimeouts ?? {},
+    authRateLimits: opts.authRateLimits ?? {},
     rest: opts.rest,
     log: opts.log ?? (() => undefined),
   };
@@ -121,10 +138,12 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
 
   let db: Database | undefined;
   try {
+    // Keys, sessions and database files: private to this user (0700/0600), tightened if older versions left them open.
+    if (o.dataDir !== null) await ensurePrivateDir(o.dataDir);
     const secrets = await loadLocalSecrets(o.dataDir, o.jwtSecret);
     db = o.databaseUrl
-      ? await createPostgresDatabase({ connectionString: o.databaseUrl })
-      : await createPgliteDatabase({ dataDir: o.dataDir === null ? null : join(o.dataDir, 'pgdata') });
+      ? await createPostgresDatabase({ connectionString: o.databaseUrl, statementTimeouts: o.statementTimeouts, log: o.log })
+      : await createPgliteDatabase({ dataDir: o.dataDir === null ? null : join(o.dataDir, 'pgdata'), statementTimeouts: o.statementTimeouts, log: o.log });
     const database = db;
     const applied = await applyMigrations(database, o.migrationsDir);
     if (applied.length > 0) o.log(`applied migrations: ${applied.join(', ')}`);
@@ -132,9 +151,17 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
     await cache.reload();
     const keys = await createJwtKeys({ secret: secrets.jwtSecret, algorithm: o.accessTokenAlgorithm, ecKey: secrets.ecKey });
     let down = false;
-    const rest = createRestRouter({ db: database, cache, verifyJwt: keys.verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
-    const auth = createAuthRouter({ store: new AuthStore(database), keys, baseUrl: () => url, maxBodyBytes: o.maxBodyBytes, log: o.log });
-    const realtime = await attachRealtime({ server, db: database, verifyJwt: keys.verifyJwt, log: o.log });
+    const verifyJwt = cachedJwtVerifier(keys.verifyJwt);
+    const rest = createRestRouter({ db: database, cache, verifyJwt, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const auth = createAuthRouter({
+      store: new AuthStore(database),
+      keys,
+      baseUrl: () => url,
+      maxBodyBytes: o.maxBodyBytes,
+      limits: createAuthRateLimiter(o.authRateLimits),
+      log: o.log,
+    });
+    const realtime = await attachRealtime({ server, db: database, verifyJwt, log: o.log });
 
     handle = async (req, res) => {
       applyCors(req, res);
@@ -149,6 +176,8 @@ export async function startSupabaseLocal(options: SupabaseLocalOptions = {}): Pr
         if (down) return sendJson(res, 503, new GoTrueError(503, 'service_unavailable', 'Auth service is unavailable: the local database is marked down').toJSON(), { 'X-Supabase-Api-Version': AUTH_API_VERSION });
         return auth(req, res, path.slice('/auth/v1'.length), parsed.searchParams);
       }
+      // Realtime's HTTP Broadcast API (realtime-js httpSend(), and send() before a channel has joined).
+      if (path.startsWith('/realtime/v1/api/')) return realtime.handleApi(req, res, path.slice('/realtime/v1/api'.length));
       sendJson(res, 404, { message: `no route for ${req.method} ${path}: the local Supabase serves /rest/v1, /auth/v1 and /realtime/v1/websocket` });
     };
 

@@ -6,26 +6,55 @@
  * Every statement is guarded so it is harmless to run again (a persisted PGlite directory, or a
  * real Postgres that already has some of it).
  */
-export const SUPABASE_BOOTSTRAP_SQL = String.raw`
+
+/**
+ * The cluster-wide part (roles are shared by every database of a Postgres server): the API roles,
+ * and the statement timeouts Supabase gives them (anon 3 s, authenticated 8 s, and 8 s for the
+ * authenticator that PostgREST logs in as, which service_role inherits), set only where the role
+ * has none yet, so an operator's `ALTER ROLE … SET statement_timeout` wins. Safe to run from
+ * several processes at once: a role created meanwhile by another is not an error.
+ */
+export const SUPABASE_ROLES_SQL = String.raw`
 do $bootstrap$
+declare
+  spec text[];
 begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticator') then
-    create role authenticator noinherit login;
+  foreach spec slice 1 in array array[
+    ['anon', 'nologin noinherit'],
+    ['authenticated', 'nologin noinherit'],
+    ['service_role', 'nologin noinherit bypassrls'],
+    ['authenticator', 'noinherit login']
+  ] loop
+    if not exists (select 1 from pg_roles where rolname = spec[1]) then
+      begin
+        execute format('create role %I %s', spec[1], spec[2]);
+      exception when duplicate_object or unique_violation then
+        null;
+      end;
+    end if;
+  end loop;
+  foreach spec slice 1 in array array[['anon', '3s'], ['authenticated', '8s'], ['authenticator', '8s']] loop
+    if not exists (
+      select 1 from pg_db_role_setting s cross join lateral unnest(s.setconfig) c
+      where s.setrole = (select oid from pg_roles where rolname = spec[1]) and c like 'statement_timeout=%'
+    ) then
+      execute format('alter role %I set statement_timeout = %L', spec[1], spec[2]);
+    end if;
+  end loop;
+  if not (pg_has_role('authenticator', 'anon', 'member') and pg_has_role('authenticator', 'authenticated', 'member')
+          and pg_has_role('authenticator', 'service_role', 'member')) then
+    begin
+      grant anon, authenticated, service_role to authenticator;
+    exception when unique_violation then
+      null;
+    end;
   end if;
 end
 $bootstrap$;
+`;
 
-grant anon, authenticated, service_role to authenticator;
-
+/** The per-database part: schema `auth`, its tables and helpers, grants. */
+const SUPABASE_DATABASE_SQL = String.raw`
 create schema if not exists auth;
 create schema if not exists extensions;
 
@@ -121,3 +150,5 @@ alter default privileges in schema public grant all on tables to postgres, anon,
 alter default privileges in schema public grant all on functions to postgres, anon, authenticated, service_role;
 alter default privileges in schema public grant all on sequences to postgres, anon, authenticated, service_role;
 `;
+
+export const SUPABASE_BOOTSTRAP_SQL = SUPABASE_ROLES_SQL + SUPABASE_DATABASE_SQL;

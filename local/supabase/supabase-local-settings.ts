@@ -19,7 +19,15 @@ export function loadSupabaseLocalSettings(env: Record<string, string | undefined
     port,
     stateDir: `${root}/supabase`,
     readyFile: `${root}/supabase.json`,
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: databaseUrlFromEnv(env),
     accessTokenAlgorithm: alg,
   };
+}
+
+/** DATABASE_URL: a real PostgreSQL behind the local Supabase API (`npm run supabase:local`, `npm start`); unset: PGlite. */
+export function databaseUrlFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// (or postgresql://) connection string');
+  return url;
 }

@@ -3,25 +3,41 @@ import { createSupabaseClient } from '../../shared/adapters/supabase/create-supa
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { recordingLogger } from './recording-logger';
 import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
+import { TEST_AUTH_RATE_LIMITS } from '../local/supabase/supabase-test-helpers';
+import { backendOptions } from './test-database';
 
 /**
  * A whole local stack for a test file: every server on a free port, state in memory, renders at
- * 320x180 and LTX clips made small, quick retries. Log lines are kept for assertions (and printed
- * when VERBOSE=1).
+ * 320x180 and LTX clips made small, quick retries, auth limits raised for the users tests sign in.
+ * On the suite's PostgreSQL backend its Supabase API gets a fresh database, dropped by stop().
+ * Log lines are kept for assertions (and printed when VERBOSE=1).
  */
 export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<{ stack: LocalStack; logs: string[] }> {
   const { logger, lines: logs } = recordingLogger({ echo: Boolean(process.env.VERBOSE) });
-  const stack = await startLocalStack({
-    dataDir: null,
-    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
-    renderSize: { width: 320, height: 180 },
-    renderFps: 10,
-    ltxClipSize: { width: 320, height: 180 },
-    retryBackoffMs: [100, 200],
-    logger,
-    ...overrides,
-  });
-  return { stack, logs };
+  const backend = await backendOptions();
+  try {
+    const stack = await startLocalStack({
+      dataDir: null,
+      ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+      renderSize: { width: 320, height: 180 },
+      renderFps: 10,
+      ltxClipSize: { width: 320, height: 180 },
+      retryBackoffMs: [100, 200],
+      authRateLimits: TEST_AUTH_RATE_LIMITS,
+      databaseUrl: backend.databaseUrl,
+      logger,
+      ...overrides,
+    });
+    const stop = stack.stop;
+    stack.stop = async () => {
+      await stop();
+      await backend.cleanup();
+    };
+    return { stack, logs };
+  } catch (err) {
+    await backend.cleanup();
+    throw err;
+  }
 }
 
 /** A signed-in user with an account (email and password) of the local Supabase API; guests sign in anonymously. */

@@ -1,16 +1,19 @@
 /**
- * Reads captured changes in order and delivers each to the channels whose bindings match and
- * whose JWT may SELECT the row under RLS, in the payload shape Supabase Realtime sends
- * (`{ids, data: {schema, table, commit_timestamp, type, columns, record, old_record, errors}}`).
- *
- * RLS is decided once per change for all distinct claims in one SQL call (realtime.visible_to).
- * DELETE follows Supabase's documented rule: a deleted row cannot be checked against RLS, so the
- * event goes to every matching binding (filters do not apply to deletes either) and, when the
- * table has RLS, `old_record` carries the primary key only.
+ * Reads captured changes in order and delivers each to the channels whose bindings it passes,
+ * deciding exactly what realtime.apply_rls decides, in the payload shape Supabase Realtime sends
+ * (`{ids, data: {schema, table, commit_timestamp, type, columns, record, old_record, errors}}`):
+ * - filters are evaluated in Postgres (evaluate-filters): INSERT/UPDATE on the new row, DELETE on
+ *   the old row's identity columns only (the key, unless REPLICA IDENTITY FULL);
+ * - INSERT/UPDATE: a table without a primary key answers `Error 400`, a role that may not SELECT
+ *   the key `Error 401`; otherwise, on an RLS table, the row must be visible to the subscriber's
+ *   JWT: one SQL call per change checks every subscriber (realtime.visible_to), as apply_rls does;
+ * - DELETE: RLS cannot see a deleted row, so every subscriber whose filters pass hears it, and on
+ *   an RLS table `old_record` carries the primary key only;
+ * - each role sees only the columns it may SELECT (`columns`, `record`, `old_record`).
  */
 import type { Database, JwtClaims } from '../database';
-import { NOTIFY_CHANNEL, captureNewTables, pruneChanges } from './change-capture';
-import { matchesFilters } from './match-filter';
+import { CATALOG_CHANNEL, NOTIFY_CHANNEL, captureNewTables, pruneChanges } from './change-capture';
+import { evaluateFilters, filterKey, parseBoolArray } from './evaluate-filters';
 import type { ResolvedBinding } from './resolve-bindings';
 import { loadPublishedTables, tableKey, type TableInfo } from './table-catalog';
 
@@ -18,7 +21,8 @@ export interface ChangeSubscriber {
   readonly bindings: readonly ResolvedBinding[];
   /** Claims in force now (they change on `access_token`). */
   claims(): JwtClaims;
-  deliver(payload: { ids: number[]; data: ChangeData }): void;
+  /** Sends `{ids, data}`; `dataJson` is `data` already serialised (once for every subscriber). */
+  deliver(ids: number[], dataJson: string): void;
 }
 
 export interface ChangeData {
@@ -42,6 +46,12 @@ interface ChangeRow {
   commit_timestamp: string;
 }
 
+interface Match {
+  sub: ChangeSubscriber;
+  claims: JwtClaims;
+  ids: number[];
+}
+
 /** Supabase's limit before it strips large values and reports 413 in `errors`. */
 const MAX_RECORD_BYTES = 1024 * 1024;
 const BATCH = 200;
@@ -51,7 +61,7 @@ function asRecord(v: unknown): Record<string, unknown> | null {
   return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
 }
 
-function pick(rec: Record<string, unknown> | null, keys: readonly string[]): Record<string, unknown> {
+function pick(rec: Record<string, unknown> | null, keys: Iterable<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (rec) for (const k of keys) if (k in rec) out[k] = rec[k];
   return out;
@@ -61,19 +71,18 @@ function shrink(rec: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rec).filter(([, v]) => Buffer.byteLength(JSON.stringify(v) ?? '') <= 64));
 }
 
-function parseBoolArray(v: unknown): boolean[] {
-  if (Array.isArray(v)) return v.map((x) => x === true || x === 't');
-  if (typeof v === 'string') return v.replace(/[{}]/g, '').split(',').filter(Boolean).map((x) => x === 't' || x === 'true');
-  return [];
+function roleOf(claims: JwtClaims): string {
+  return typeof claims.role === 'string' ? claims.role : '';
 }
 
 export class ChangeDispatcher {
   private readonly subscribers = new Set<ChangeSubscriber>();
   private catalog = new Map<string, TableInfo>();
+  private catalogDirty = false;
   private lastId = 0;
   private draining: Promise<void> | null = null;
   private again = false;
-  private unlisten: (() => Promise<void>) | null = null;
+  private unlisten: (() => Promise<void>)[] = [];
   private pruneTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -87,7 +96,12 @@ export class ChangeDispatcher {
     const { rows } = await this.db.query<{ max: string | null }>('select max(id)::text as max from realtime.changes');
     // Changes made before this server started are not replayed: Supabase does not either.
     this.lastId = Number(rows[0]?.max ?? 0);
-    this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.kick());
+    this.unlisten.push(await this.db.listen(NOTIFY_CHANNEL, () => this.kick()));
+    this.unlisten.push(
+      await this.db.listen(CATALOG_CHANNEL, () => {
+        this.catalogDirty = true;
+      }),
+    );
     this.pruneTimer = setInterval(() => {
       pruneChanges(this.db, this.lastId).catch((err: unknown) => this.log(`realtime: prune failed: ${String(err)}`));
     }, 30_000);
@@ -97,9 +111,16 @@ export class ChangeDispatcher {
   getCatalog = (): Map<string, TableInfo> => this.catalog;
 
   refreshCatalog = async (): Promise<void> => {
+    this.catalogDirty = false;
     await captureNewTables(this.db);
     this.catalog = await loadPublishedTables(this.db);
   };
+
+  /** Re-reads the catalog if DDL or a GRANT ran since it was read. */
+  async freshCatalog(): Promise<Map<string, TableInfo>> {
+    if (this.catalogDirty) await this.refreshCatalog();
+    return this.catalog;
+  }
 
   add(s: ChangeSubscriber): void {
     this.subscribers.add(s);
@@ -114,7 +135,7 @@ export class ChangeDispatcher {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.subscribers.clear();
     await this.draining?.catch(() => undefined);
-    await this.unlisten?.().catch(() => undefined);
+    for (const u of this.unlisten) await u().catch(() => undefined);
   }
 
   /** Called on every NOTIFY; coalesces bursts into one ordered drain. */
@@ -158,8 +179,8 @@ export class ChangeDispatcher {
 
   private async tableInfo(row: ChangeRow, record: Record<string, unknown> | null): Promise<TableInfo | undefined> {
     const key = tableKey(row.schema_name, row.table_name);
-    let info = this.catalog.get(key);
-    // A migration may have altered the table since the catalog was read.
+    let info = (await this.freshCatalog()).get(key);
+    // Without the DDL watch (no superuser), a changed table is noticed by its unknown columns.
     const stale = info && record && Object.keys(record).some((k) => !info!.columns.some((c) => c.name === k));
     if (!info || stale) {
       await this.refreshCatalog();
@@ -170,76 +191,106 @@ export class ChangeDispatcher {
 
   private async dispatch(row: ChangeRow): Promise<void> {
     if (this.subscribers.size === 0) return;
-    const record = asRecord(row.record);
-    const old = asRecord(row.old_record);
     const targets = (b: ResolvedBinding): boolean =>
       (b.event === '*' || b.event === row.type) &&
       (b.schema === '*' || b.schema === row.schema_name) &&
       (b.table === '*' || b.table === row.table_name);
-    const candidates = [...this.subscribers].filter((sub) => sub.bindings.some(targets));
+    const candidates: { sub: ChangeSubscriber; bindings: ResolvedBinding[] }[] = [];
+    for (const sub of this.subscribers) {
+      const bindings = sub.bindings.filter(targets);
+      if (bindings.length > 0) candidates.push({ sub, bindings });
+    }
     if (candidates.length === 0) return;
-    const info = await this.tableInfo(row, record);
+    const record = asRecord(row.record);
+    const old = asRecord(row.old_record);
+    const info = await this.tableInfo(row, record ?? old);
     if (!info) return; // the table left the publication
-    const data = this.buildData(row, info, record, old);
 
-    const filtered = candidates
-      .map((sub) => ({
-        sub,
-        ids: sub.bindings
-          .filter((b) => targets(b) && (row.type === 'DELETE' || matchesFilters(b.filters, record, info.columns)))
-          .map((b) => b.id),
-      }))
-      .filter((m) => m.ids.length > 0);
-    if (filtered.length === 0) return;
+    const filters = candidates.flatMap((c) => c.bindings.flatMap((b) => b.filters));
+    const verdict =
+      filters.length > 0
+        ? await evaluateFilters(this.db, row.id, info, row.type === 'DELETE' ? 'old_record' : 'record', filters)
+        : new Map<string, boolean>();
+    const matches: Match[] = [];
+    for (const c of candidates) {
+      const ids = c.bindings.filter((b) => b.filters.every((f) => verdict.get(filterKey(f)) === true)).map((b) => b.id);
+      if (ids.length > 0) matches.push({ sub: c.sub, claims: c.sub.claims(), ids });
+    }
+    if (matches.length === 0) return;
 
-    let visible: (m: { sub: ChangeSubscriber }) => boolean = () => true;
-    if (row.type !== 'DELETE') {
-      const byClaims = new Map<string, number>();
-      const claimsList: JwtClaims[] = [];
-      const keys = filtered.map(({ sub }) => {
-        const claims = sub.claims();
-        const key = JSON.stringify(claims);
-        if (!byClaims.has(key)) {
-          byClaims.set(key, claimsList.length);
-          claimsList.push(claims);
-        }
-        return key;
-      });
-      const { rows: vis } = await this.db.transaction((tx) =>
-        tx.query<{ v: unknown }>('select realtime.visible_to($1::bigint, $2::jsonb) as v', [row.id, JSON.stringify(claimsList)]),
-      );
-      const allowed = parseBoolArray(vis[0]?.v);
-      const verdict = new Map(filtered.map((m, i) => [m.sub, allowed[byClaims.get(keys[i]!)!] === true]));
-      visible = (m) => verdict.get(m.sub) === true;
+    // What each role may see, serialised once for all its subscribers.
+    const data = new Map<string, string>();
+    const dataFor = (role: string): string => {
+      let d = data.get(role);
+      if (d === undefined) data.set(role, (d = JSON.stringify(this.buildData(row, info, role, record, old))));
+      return d;
+    };
+    if (row.type === 'DELETE') {
+      for (const m of matches) m.sub.deliver(m.ids, dataFor(roleOf(m.claims)));
+      return;
     }
-    for (const m of filtered) {
-      if (visible(m)) m.sub.deliver({ ids: m.ids, data });
+    const checked: Match[] = [];
+    for (const m of matches) {
+      const role = roleOf(m.claims);
+      const selectable = info.selectable[role] ?? [];
+      if (info.primaryKey.length === 0) m.sub.deliver(m.ids, JSON.stringify(this.errorData(row, 'Error 400: Bad Request, no primary key')));
+      else if (!info.primaryKey.every((k) => selectable.includes(k))) m.sub.deliver(m.ids, JSON.stringify(this.errorData(row, 'Error 401: Unauthorized')));
+      else checked.push(m);
     }
+    if (checked.length === 0) return;
+    const visible = info.rlsEnabled ? await this.visibleUnderRls(row.id, checked) : () => true;
+    for (const m of checked) if (visible(m)) m.sub.deliver(m.ids, dataFor(roleOf(m.claims)));
+  }
+
+  /** One SQL call for all distinct claims, grouped by role so the prepared lookup's plan is reused. */
+  private async visibleUnderRls(changeId: string, matches: Match[]): Promise<(m: Match) => boolean> {
+    const index = new Map<string, number>();
+    const roles: string[] = [];
+    const claimsText: string[] = [];
+    const keys = matches.map((m) => JSON.stringify(m.claims));
+    const order = matches.map((m, i) => ({ role: roleOf(m.claims), key: keys[i]! })).sort((a, b) => a.role.localeCompare(b.role));
+    for (const o of order) {
+      if (index.has(o.key)) continue;
+      index.set(o.key, claimsText.length);
+      roles.push(o.role);
+      claimsText.push(o.key);
+    }
+    const { rows } = await this.db.query<{ v: unknown }>('select realtime.visible_to($1::bigint, $2::text[], $3::text[]) as v', [changeId, roles, claimsText]);
+    const allowed = parseBoolArray(rows[0]?.v);
+    const verdict = new Map(matches.map((m, i) => [m, allowed[index.get(keys[i]!)!] === true]));
+    return (m) => verdict.get(m) === true;
+  }
+
+  private errorData(row: ChangeRow, error: string): ChangeData {
+    return { schema: row.schema_name, table: row.table_name, commit_timestamp: row.commit_timestamp, type: row.type, columns: [], errors: [error] };
   }
 
   private buildData(
     row: ChangeRow,
     info: TableInfo,
+    role: string,
     record: Record<string, unknown> | null,
     old: Record<string, unknown> | null,
   ): ChangeData {
+    const selectable = new Set(info.selectable[role] ?? []);
     const data: ChangeData = {
       schema: row.schema_name,
       table: row.table_name,
       commit_timestamp: row.commit_timestamp,
       type: row.type,
-      columns: info.columns.map((c) => ({ name: c.name, type: c.type })),
+      columns: info.columns.filter((c) => selectable.has(c.name)).map((c) => ({ name: c.name, type: c.type })),
       errors: null,
     };
     const tooLarge = Buffer.byteLength(JSON.stringify(record ?? old ?? {})) > MAX_RECORD_BYTES;
     const fit = (r: Record<string, unknown>): Record<string, unknown> => (tooLarge ? shrink(r) : r);
-    if (row.type !== 'DELETE') data.record = fit(record ?? {});
-    if (row.type === 'UPDATE') {
-      // Without REPLICA IDENTITY FULL the WAL (and so Supabase) only knows the old key.
-      data.old_record = fit(info.replicaIdentityFull ? old ?? {} : pick(old, info.primaryKey));
-    } else if (row.type === 'DELETE') {
-      const full = info.replicaIdentityFull && !info.rlsEnabled;
-      data.old_record = fit(full ? old ?? {} : pick(old, info.primaryKey));
+    const allowed = (names: Iterable<string>): string[] => [...names].filter((n) => selectable.has(n));
+    if (row.type !== 'DELETE') data.record = fit(pick(record, allowed(info.columns.map((c) => c.name))));
+    // The old row is what the WAL knows of it: its identity columns (the key, unless REPLICA
+    // IDENTITY FULL). A deleted row's RLS cannot be checked, so on an RLS table only its key goes out.
+    if (row.type === 'UPDATE') data.old_record = fit(pick(old, allowed(info.identity)));
+    if (row.type === 'DELETE') {
+      const keys = info.rlsEnabled ? info.identity.filter((k) => info.primaryKey.includes(k)) : info.identity;
+      data.old_record = fit(pick(old, allowed(keys)));
     }
     if (tooLarge) data.errors = ['Error 413: Payload Too Large'];
     return data;

@@ -27,17 +27,22 @@ export interface JoinRequest {
   presenceKey: string;
   presenceEnabled: boolean;
   isPrivate: boolean;
+  /** `config.broadcast.replay` as sent (private channels only); undefined when absent. */
+  replay: unknown;
+  /** `config.broadcast.replication_ready`: say when changes are being captured. */
+  replicationReady: boolean;
   bindings: RawBinding[];
 }
-
-export const MAX_BINDINGS_PER_CHANNEL = 100;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Supabase's FlexibleBoolean: true/false, or the strings "true"/"false" in any case. */
 function bool(v: unknown, fallback: boolean): boolean {
-  return typeof v === 'boolean' ? v : fallback;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  return fallback;
 }
 
 function parseBinding(raw: unknown, index: number): RawBinding {
@@ -101,9 +106,11 @@ export function parseJoinPayload(payload: unknown): JoinRequest {
     accessToken: typeof token === 'string' && token.length > 0 ? token : undefined,
     broadcastSelf: bool(broadcast.self, false),
     broadcastAck: bool(broadcast.ack, false),
-    presenceKey: typeof presence.key === 'string' ? presence.key : '',
+    presenceKey: typeof presence.key === 'string' ? presence.key : typeof presence.key === 'number' ? String(presence.key) : '',
     presenceEnabled: bool(presence.enabled, false),
     isPrivate: bool(config.private, false),
+    replay: broadcast.replay,
+    replicationReady: bool(broadcast.replication_ready, false),
     bindings,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Phoenix channel frames as realtime-js speaks them: vsn 1.0.0 sends JSON objects, vsn 2.0.0 sends
  * JSON arrays `[join_ref, ref, topic, event, payload]` plus binary "user broadcast push" frames for
- * `broadcast` (see @supabase/realtime-js lib/serializer.ts). Decoding takes `unknown` bytes from the
+ * `broadcast` (see @supabase/realtime-js lib/serializer.ts and Supabase's RealtimeWeb.Socket.V2Serializer). Decoding takes `unknown` bytes from the
  * wire and never throws: a bad frame becomes a `FrameError` the session answers politely.
  */
 
@@ -14,7 +14,24 @@ export interface PhoenixMessage {
   topic: string;
   event: string;
   payload: unknown;
+  /** Set for a binary "user broadcast push" (kind 3): the bytes as sent, relayed as they are. */
+  userBroadcast?: UserBroadcast;
 }
+
+/** Supabase's UserBroadcast: an event and its payload bytes, JSON text or opaque binary. */
+export interface UserBroadcast {
+  event: string;
+  encoding: 'json' | 'binary';
+  body: Buffer;
+  /** Sent as the frame's metadata (Supabase puts the message id of a database broadcast here). */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * A Broadcast on its way to channels, as Supabase carries it: the client's own map (a JSON
+ * `broadcast` push, relayed verbatim) or a UserBroadcast (binary push, or realtime.send).
+ */
+export type BroadcastPush = { kind: 'map'; payload: Record<string, unknown> } | ({ kind: 'user' } & UserBroadcast);
 
 export class FrameError extends Error {
   constructor(
@@ -128,23 +145,46 @@ function decodeBinaryPush(data: Buffer): PhoenixMessage {
     }
   }
   const payload = { ...metadata, type: 'broadcast', event: userEvent, payload: userPayload };
-  return fromParts(joinRef || null, ref || null, topic, 'broadcast', payload);
+  const msg = fromParts(joinRef || null, ref || null, topic, 'broadcast', payload);
+  // Supabase ignores the push's metadata when relaying (RealtimeChannel.BroadcastHandler).
+  msg.userBroadcast = { event: userEvent, encoding: encoding === ENCODING_JSON ? 'json' : 'binary', body: Buffer.from(body) };
+  return msg;
 }
 
-/** Encodes a server message; binary broadcast payloads become kind-4 frames (vsn 2.0.0 only). */
-export function encodeMessage(msg: PhoenixMessage, vsn: Vsn): string | Buffer {
-  const p = msg.payload as { payload?: unknown; event?: unknown } | null;
-  if (vsn === '2.0.0' && msg.event === 'broadcast' && p && Buffer.isBuffer(p.payload) && typeof p.event === 'string') {
-    return encodeBinaryBroadcast(msg.topic, p.event, p.payload);
-  }
+/** Encodes a server message (JSON: an object for vsn 1.0.0, an array for 2.0.0). */
+export function encodeMessage(msg: PhoenixMessage, vsn: Vsn): string {
   if (vsn === '2.0.0') return JSON.stringify([msg.joinRef, msg.ref, msg.topic, msg.event, msg.payload]);
   return JSON.stringify({ join_ref: msg.joinRef, ref: msg.ref, topic: msg.topic, event: msg.event, payload: msg.payload });
 }
 
-/** Kind 4: [kind, topicLen, eventLen, metaLen, encoding, topic, event, meta, payload]. */
-function encodeBinaryBroadcast(topic: string, event: string, body: Buffer): Buffer {
+/**
+ * The same frame around a payload that is already JSON text, so a change going to many
+ * subscribers is serialised once (as Supabase's fastlane caches the encoded message).
+ */
+export function encodeWithJsonPayload(msg: Omit<PhoenixMessage, 'payload'>, payloadJson: string, vsn: Vsn): string {
+  const head = (v: unknown): string => JSON.stringify(v);
+  if (vsn === '2.0.0') return `[${head(msg.joinRef)},${head(msg.ref)},${head(msg.topic)},${head(msg.event)},${payloadJson}]`;
+  return `{"join_ref":${head(msg.joinRef)},"ref":${head(msg.ref)},"topic":${head(msg.topic)},"event":${head(msg.event)},"payload":${payloadJson}}`;
+}
+
+/**
+ * Encodes a Broadcast for one serializer, as Supabase's V2Serializer and its V1 fallback do: a map
+ * as an ordinary `broadcast` message; a UserBroadcast as a kind-4 binary frame on vsn 2.0.0, as a
+ * JSON `{type, event, payload, meta}` on vsn 1.0.0. Returns null where Supabase delivers nothing:
+ * binary payloads on vsn 1.0.0, and topic, event or metadata over 255 bytes.
+ */
+export function encodeBroadcast(topic: string, b: BroadcastPush, vsn: Vsn): string | Buffer | null {
+  if (b.kind === 'map') return encodeMessage({ joinRef: null, ref: null, topic, event: 'broadcast', payload: b.payload }, vsn);
+  if (vsn === '1.0.0') {
+    if (b.encoding !== 'json') return null;
+    const meta = b.meta ? `,"meta":${JSON.stringify(b.meta)}` : '';
+    const payload = `{"event":${JSON.stringify(b.event)},"payload":${b.body.toString('utf8')},"type":"broadcast"${meta}}`;
+    return `{"join_ref":null,"ref":null,"topic":${JSON.stringify(topic)},"event":"broadcast","payload":${payload}}`;
+  }
   const t = Buffer.from(topic, 'utf8');
-  const e = Buffer.from(event, 'utf8');
-  const header = Buffer.from([KIND_USER_BROADCAST, t.length, e.length, 0, ENCODING_BINARY]);
-  return Buffer.concat([header, t, e, body]);
+  const e = Buffer.from(b.event, 'utf8');
+  const m = Buffer.from(b.meta ? JSON.stringify(b.meta) : '', 'utf8');
+  if (t.length > 255 || e.length > 255 || m.length > 255) return null;
+  const header = Buffer.from([KIND_USER_BROADCAST, t.length, e.length, m.length, b.encoding === 'json' ? ENCODING_JSON : ENCODING_BINARY]);
+  return Buffer.concat([header, t, e, m, b.body]);
 }

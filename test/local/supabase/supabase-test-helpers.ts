@@ -1,11 +1,33 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import type { AuthRateLimits } from '../../../local/supabase/auth-rate-limits';
 import { startSupabaseLocal, type SupabaseLocal, type SupabaseLocalOptions } from '../../../local/supabase/start-supabase-local';
+import { backendOptions } from '../../helpers/test-database';
 
-/** An in-memory stack on a free port; stop it in afterAll. */
-export function startTestSupabase(opts: SupabaseLocalOptions = {}): Promise<SupabaseLocal> {
-  return startSupabaseLocal({ port: 0, dataDir: null, ...opts });
+/** Tests sign in more users from 127.0.0.1 than GoTrue's per-IP defaults allow; the rate-limit tests set their own. */
+export const TEST_AUTH_RATE_LIMITS: AuthRateLimits = { anonymousUsers: 10_000, signups: 10_000, tokenRefresh: 10_000 };
+
+/**
+ * A stack on a free port, on the suite's backend: in memory on PGlite, or in a fresh database of its
+ * own on PostgreSQL (dropped by stop()). Stop it in afterAll.
+ */
+export async function startTestSupabase(opts: SupabaseLocalOptions = {}): Promise<SupabaseLocal> {
+  const backend = await backendOptions();
+  try {
+    const stack = await startSupabaseLocal({ port: 0, dataDir: null, authRateLimits: TEST_AUTH_RATE_LIMITS, databaseUrl: backend.databaseUrl, ...opts });
+    const stop = stack.stop;
+    return {
+      ...stack,
+      stop: async () => {
+        await stop();
+        await backend.cleanup();
+      },
+    };
+  } catch (err) {
+    await backend.cleanup();
+    throw err;
+  }
 }
 
 /** supabase-js as an app uses it, minus browser storage and timers that would outlive a test. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // realtime-js's own serializer: what the real client puts on the wire and how it reads ours.
 import Serializer from '@supabase/realtime-js/dist/main/lib/serializer';
-import { decodeFrame, encodeMessage } from '../../../../local/supabase/realtime/phoenix-serializer';
+import { decodeFrame, encodeBroadcast } from '../../../../local/supabase/realtime/phoenix-serializer';
 
 const client = new Serializer();
 const encode = (msg: unknown): ArrayBuffer | string => client.encode(msg as never, (r: unknown) => r as never) as unknown as ArrayBuffer | string;
@@ -16,6 +16,7 @@ describe('phoenix serializer against realtime-js', () => {
       topic: 'realtime:room',
       event: 'broadcast',
       payload: { type: 'broadcast', event: 'cursor', payload: { x: 1, name: 'café' } },
+      userBroadcast: { event: 'cursor', encoding: 'json', body: Buffer.from(JSON.stringify({ x: 1, name: 'café' })) },
     });
   });
 
@@ -25,7 +26,8 @@ describe('phoenix serializer against realtime-js', () => {
     const msg = decodeFrame(Buffer.from(wire as ArrayBuffer), true, '2.0.0');
     expect((msg.payload as { payload: Buffer }).payload).toEqual(Buffer.from([1, 2, 3, 250]));
 
-    const out = encodeMessage({ joinRef: null, ref: null, topic: 'realtime:room', event: 'broadcast', payload: msg.payload }, '2.0.0') as Buffer;
+    expect(msg.userBroadcast).toEqual({ event: 'blob', encoding: 'binary', body: Buffer.from([1, 2, 3, 250]) });
+    const out = encodeBroadcast('realtime:room', { kind: 'user', ...msg.userBroadcast! }, '2.0.0') as Buffer;
     const ab = out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
     const decoded = client.decode(ab as never, (m: unknown) => m as never) as unknown as { topic: string; payload: { event: string; payload: ArrayBuffer } };
     expect(decoded.topic).toBe('realtime:room');

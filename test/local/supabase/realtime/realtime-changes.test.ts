@@ -89,15 +89,127 @@ describe('postgres_changes through real supabase-js', () => {
     // One at a time: like Supabase, RLS is checked against the live row by primary key just
     // after commit, so a row already deleted by then is not delivered for its INSERT/UPDATE.
     const id = await insertJob(alice);
-    await waitFor(() => l.changes[0], 5000, 'INSERT');
+    // Only this row's changes: a change committed by an earlier test may still be on its way
+    // (on a real Postgres the NOTIFY comes over another connection), and '*' hears it too.
+    const mine = (): typeof l.changes => l.changes.filter((c) => ((c.new as { id?: string }).id ?? (c.old as { id?: string }).id) === id);
+    await waitFor(() => mine()[0], 5000, 'INSERT');
     await h.db.query('update public.video_jobs set status = $2 where id = $1', [id, 'completed']);
-    await waitFor(() => l.changes[1], 5000, 'UPDATE');
+    await waitFor(() => mine()[1], 5000, 'UPDATE');
     await h.db.query('delete from public.video_jobs where id = $1', [id]);
-    await waitFor(() => l.changes[2], 5000, 'DELETE');
-    expect(l.changes.map((c) => c.eventType)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
-    const del = l.changes[2]!;
+    await waitFor(() => mine()[2], 5000, 'DELETE');
+    expect(mine().map((c) => c.eventType)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
+    const del = mine()[2]!;
     expect(del.new).toEqual({});
     expect(del.old).toEqual({ id });
+    await client.removeAllChannels();
+  });
+
+  it('hears a filtered DELETE only when the old row shows the filtered column: the key always, others with REPLICA IDENTITY FULL', async () => {
+    const client = await h.client(await h.userToken(alice));
+    const [a1, a2, a3] = [await insertJob(alice), await insertJob(alice), await insertJob(alice)];
+    const heard: Record<'byUser' | 'byBob' | 'byKey' | 'flush', Record<string, unknown>[]> = { byUser: [], byBob: [], byKey: [], flush: [] };
+    const channel = client.channel('del-filters');
+    const on = (into: keyof typeof heard, event: 'DELETE' | 'INSERT', filter?: string): void => {
+      channel.on('postgres_changes' as never, { event, schema: 'public', table: 'video_jobs', ...(filter ? { filter } : {}) } as never, ((p: { old: Record<string, unknown>; new: Record<string, unknown> }) =>
+        heard[into].push(event === 'DELETE' ? p.old : p.new)) as never);
+    };
+    on('byUser', 'DELETE', `user_id=eq.${alice}`);
+    on('byBob', 'DELETE', `user_id=eq.${bob}`);
+    on('byKey', 'DELETE', `id=in.(${a1},${a3})`);
+    on('flush', 'INSERT', `user_id=eq.${alice}`);
+    await new Promise<void>((resolve, reject) => channel.subscribe((st, err) => (st === 'SUBSCRIBED' ? resolve() : err && reject(err))));
+    // Every change is delivered in order: once the INSERT after a DELETE is heard, so is the DELETE if it was going to be.
+    const deleteThenFlush = async (id: string): Promise<void> => {
+      const before = heard.flush.length;
+      await h.db.query('delete from public.video_jobs where id = $1', [id]);
+      await insertJob(alice);
+      await waitFor(() => (heard.flush.length > before ? true : undefined), 5000, 'flush INSERT');
+    };
+
+    // Default replica identity: the old row is its key only, so a user_id filter cannot match.
+    await deleteThenFlush(a1);
+    expect(heard.byKey).toEqual([{ id: a1 }]);
+    expect(heard.byUser).toEqual([]);
+
+    await h.db.query('alter table public.video_jobs replica identity full');
+    try {
+      await deleteThenFlush(a2);
+      // Now the whole old row is known and the filter matches; RLS is on, so only the key goes out.
+      expect(heard.byUser).toEqual([{ id: a2 }]);
+      await deleteThenFlush(a3);
+      expect(heard.byUser).toEqual([{ id: a2 }, { id: a3 }]);
+      expect(heard.byKey).toEqual([{ id: a1 }, { id: a3 }]);
+      expect(heard.byBob).toEqual([]);
+    } finally {
+      await h.db.query('alter table public.video_jobs replica identity default');
+    }
+    await client.removeAllChannels();
+  });
+
+  it('sends the whole old row of a DELETE on a table without RLS and with REPLICA IDENTITY FULL, and nothing of columns a role may not read', async () => {
+    await h.db.query(`
+      create table public.notes (id int primary key, owner text, body text, secret text);
+      alter table public.notes replica identity full;
+      revoke select on public.notes from authenticated;
+      grant select (id, owner, body) on public.notes to authenticated;
+      alter publication supabase_realtime add table public.notes;
+      insert into public.notes values (1, 'alice', 'hello', 's1'), (2, 'bob', 'bye', 's2');`);
+    const client = await h.client(await h.userToken(alice));
+    const l = await listen(client, 'notes', [{ event: 'DELETE', table: 'notes', filter: 'owner=eq.alice' }, { event: 'UPDATE', table: 'notes' }]);
+    await h.db.query('delete from public.notes where id in (1, 2)');
+    const del = await waitFor(() => l.changes.find((c) => c.eventType === 'DELETE'), 5000, 'DELETE on notes');
+    expect(del.old).toEqual({ id: 1, owner: 'alice', body: 'hello' });
+    // A filter on a column the role may not SELECT is refused when joining, as Supabase's trigger does.
+    const refused = await listen(client, 'notes-secret', [{ event: '*', table: 'notes', filter: 'secret=eq.s1' }]);
+    expect(refused.systems[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/Exception: invalid column for filter secret$/) });
+    await client.removeAllChannels();
+  });
+
+  it("filters with Supabase's other operators: like, ilike, is, match, imatch, isdistinct and not.", async () => {
+    const client = await h.client(await h.userToken(alice));
+    const filters = {
+      like: 'status=like.rend%',
+      ilike: 'status=ilike.QUEUE_',
+      isNull: 'file_size_mb=is.null',
+      notIsNull: 'file_size_mb=not.is.null',
+      match: 'status=match.^(fail|rend)',
+      imatch: 'status=imatch.^FAIL',
+      distinct: 'status=isdistinct.queued',
+      notEq: 'status=not.eq.queued',
+      notIn: 'progress=not.in.(1,2,3)',
+      // Top-level commas separate filters (braces do not group), so an array value is quoted.
+      tagsEq: 'tags=eq."{a,b}"',
+    };
+    const heard: Record<string, string[]> = {};
+    const channel = client.channel('ops2');
+    const sys: unknown[] = [];
+    channel.on('system' as never, {} as never, ((p: unknown) => sys.push(p)) as never);
+    for (const [name, filter] of Object.entries(filters)) {
+      heard[name] = [];
+      channel.on('postgres_changes' as never, { event: 'INSERT', schema: 'public', table: 'video_jobs', filter } as never, ((p: { new: { status: string } }) =>
+        heard[name]!.push(p.new.status)) as never);
+    }
+    await new Promise<void>((resolve, reject) => channel.subscribe((st, err) => (st === 'SUBSCRIBED' ? resolve() : err && reject(err))));
+    await h.db.query(
+      `insert into public.video_jobs (user_id, status, progress, file_size_mb, tags) values
+         ($1, 'queued', 1, null, '{a,b}'), ($1, 'rendering', 5, 2.5, '{}'), ($1, 'failed', 9, null, '{a}')`,
+      [alice],
+    );
+    await waitFor(() => (Object.values(heard).flat().length >= 15 ? true : undefined), 5000, 'fifteen callbacks');
+    expect(sys).toMatchObject([{ extension: 'postgres_changes', status: 'ok' }]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual({
+      like: ['rendering'],
+      ilike: ['queued'],
+      isNull: ['queued', 'failed'],
+      notIsNull: ['rendering'],
+      match: ['rendering', 'failed'],
+      imatch: ['failed'],
+      distinct: ['rendering', 'failed'],
+      notEq: ['rendering', 'failed'],
+      notIn: ['rendering', 'failed'],
+      tagsEq: ['queued'],
+    });
     await client.removeAllChannels();
   });
 

@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type RealtimePostgresChangesPayload, type SupabaseClient } from '@supabase/supabase-js';
-import { createPgliteDatabase } from '../../../../local/supabase/pglite-database';
 import type { Database, JwtClaims } from '../../../../local/supabase/database';
 import { attachRealtime } from '../../../../local/supabase/realtime/attach-realtime';
+import { createTestDatabase } from '../../../helpers/test-database';
 
 const SECRET = new TextEncoder().encode('realtime-test-secret-at-least-32-characters');
 
@@ -74,7 +74,7 @@ export interface Harness {
 }
 
 export async function startHarness(opts: { port?: number; db?: Database } = {}): Promise<Harness> {
-  const db = opts.db ?? (await createPgliteDatabase({ dataDir: null }));
+  const db = opts.db ?? (await createTestDatabase());
   await db.query(SCHEMA_SQL);
   const logs: string[] = [];
   const anonKey = await signToken({ role: 'anon', iss: 'supabase-demo' });

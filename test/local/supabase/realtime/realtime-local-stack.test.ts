@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupabaseLocal, type SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
+import type { SupabaseLocal } from '../../../../local/supabase/start-supabase-local';
+import { startTestSupabase } from '../supabase-test-helpers';
 import { listen, waitFor } from './realtime-harness';
 
 function clientFor(local: { url: string; anonKey: string }, accessToken?: string): SupabaseClient {
@@ -31,7 +32,7 @@ describe('Realtime on the local Supabase stack', () => {
   let service: SupabaseClient;
 
   beforeAll(async () => {
-    local = await startSupabaseLocal({ port: 0, dataDir: null });
+    local = await startTestSupabase();
     service = clientFor(local, local.serviceRoleKey);
   });
   afterAll(async () => {
