@@ -12,6 +12,7 @@ import { LTX_CONCURRENCY_ERROR_TYPE, LTX_ERROR_TYPES, LTX_IMAGE_TO_VIDEO_PATH, L
 import { checkLtxRequest, type LtxImageToVideoRequest } from '../../shared/domain/ltx/ltx-request';
 import { sniffImageFormat } from './image-format';
 import { fetchImageAsLtxDoes, loadImageBytes, type FetchImage } from './image-source';
+import { noImageUrls, type ImageUrlPolicy } from './image-url-policy';
 import { FaultSwitch, type LtxFault } from './ltx-fault';
 import { invalidRequest, LtxHttpError, sendLtxError } from './ltx-http-error';
 import { renderMotionClip } from './render-motion-clip';
@@ -30,6 +31,11 @@ export interface LtxServerOptions {
   concurrencyRetryAfterSeconds?: number;
   /** How image URLs are fetched; default: LTX's rules (15 MB, 10 s, no redirects). */
   fetchImage?: FetchImage;
+  /**
+   * Which image URLs are fetched at all (image-url-policy.ts); others are refused before any
+   * connection. Default: none, data URIs only. The local stack allows its object store's presigned GETs.
+   */
+  imageUrls?: ImageUrlPolicy;
   /** 'realistic' holds each answer about 5 s per second of video, like the real service; default 'fast'. */
   speed?: 'fast' | 'realistic';
   /**
@@ -108,7 +114,13 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function startLtxServer(options: LtxServerOptions = {}): Promise<LtxServer> {
   const log = options.log ?? (() => {});
-  const fetchImage = options.fetchImage ?? fetchImageAsLtxDoes;
+  const fetchAnyImage = options.fetchImage ?? fetchImageAsLtxDoes;
+  const imageUrls = options.imageUrls ?? noImageUrls;
+  // Refused without a connection, so the answer says nothing of what listens at that address.
+  const fetchImage: FetchImage = (uri) => {
+    if (!imageUrls(new URL(uri))) throw invalidRequest('image_uri is not a URL this local LTX server fetches: it takes data URIs and presigned GETs of the local object store only');
+    return fetchAnyImage(uri);
+  };
   const faults = new FaultSwitch();
   const sockets = new Set<Socket>();
   const closing = new AbortController();

@@ -9,7 +9,8 @@ let jpegUri: string;
 let closedPort: number;
 
 beforeAll(async () => {
-  server = await startLtxServer({ port: 0, apiKey: 'test-key' });
+  // LTX's fetch rules are under test here, on loopback servers; which URLs the stand-in fetches at all is test/security/ltx-stand-in-urls.
+  server = await startLtxServer({ port: 0, apiKey: 'test-key', imageUrls: () => true });
   jpegUri = toDataUri(await makeTestPhoto('jpeg', 64, 48), 'image/jpeg');
   const { createServer } = await import('node:net');
   const probe = createServer();
