@@ -260,7 +260,7 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     handleImageToVideo(req, res, requestId, gone.signal)
       .catch((err: unknown) => {
         if (err instanceof LtxHttpError) {
-          log('ltx: refused', { requestId, status: err.status, type: err.type, message: err.message });
+          log('ltx: refused', { requestId, status: err.status, type: err.type, message: err.message, ...(err.detail ? { detail: err.detail } : {}) });
           sendLtxError(res, err, requestId);
           return;
         }

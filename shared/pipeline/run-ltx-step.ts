@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../config';
 import { describeError, isRetryable, ValidationError } from '../domain/errors';
 import { checkImageSize, checkPhotoBytes, MAX_IMAGE_BYTES } from '../domain/image-check';
 import { optionsForNewPhoto, optionsToMetadata } from '../domain/job-metadata';
+import { userMessageFor } from '../domain/user-message';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
@@ -58,16 +59,18 @@ export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Pro
     await generateClip(deps, claimed, object);
     return { outcome: 'done', jobId: claimed.id };
   } catch (err) {
+    // The whole error goes to the log; the row gets the user's sentence for it (user-message.ts).
     const reason = describeError(err);
+    const message = userMessageFor(err, 'generation');
     if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
       logger.log('warn', 'ltx step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
       // Release the claim so the retried delivery can take it again.
-      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${reason}` });
+      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${message}` });
       deps.reporter.forget(claimed.id);
       throw err;
     }
     logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
-    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${reason}` : reason);
+    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${message}` : message);
     return { outcome: 'failed', jobId: claimed.id, reason };
   }
 }

@@ -100,7 +100,8 @@ describe('local LTX server: request validation', () => {
     const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 0x11, 8, 0, 16, 0, 16, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]), Buffer.alloc(200, 7)]);
     const res = await post(valid({ image_uri: toDataUri(broken, 'image/jpeg') }));
     expect(res.status).toBe(400);
-    expect(res.json.error.message).toMatch(/^image_uri is not a decodable JPEG image \(/);
+    // FFmpeg's own words (memory addresses included) stay in the stand-in's log.
+    expect(res.json.error.message).toBe('image_uri is not a decodable JPEG image');
   });
 
   it('refuses a redirecting image URL, as LTX does', async () => {
