@@ -20,6 +20,8 @@ const envSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY_PARAM: z.string().optional(),
   SUPABASE_JWT_SECRET: z.string().optional(),
   SUPABASE_JWT_SECRET_PARAM: z.string().optional(),
+  /** Only where Supabase Auth writes another `iss` than `${SUPABASE_URL}/auth/v1` (e.g. behind a custom domain). */
+  SUPABASE_JWT_ISSUER: z.url().optional(),
   LTX_API_URL: z.url().default('https://api.ltx.video'),
   LTX_API_KEY: z.string().optional(),
   LTX_API_KEY_PARAM: z.string().optional(),
@@ -54,7 +56,8 @@ export interface PipelineConfig {
   region: string;
   bucket: string;
   s3: { endpoint: string | undefined; accessKeyId: string | undefined; secretAccessKey: string | undefined };
-  supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string };
+  /** `issuer`: the `iss` of the project's access tokens (`${url}/auth/v1`), checked with `aud` = authenticated. */
+  supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string; issuer: string };
   ltx: { apiUrl: string; apiKey: SecretRef | undefined; timeoutMs: number };
   jobDefaults: JobDefaults;
   eventBus: { name: string; endpoint: string | undefined };
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serviceRoleKey,
       jwtSecret: secretRef('SUPABASE_JWT_SECRET', e.SUPABASE_JWT_SECRET, e.SUPABASE_JWT_SECRET_PARAM),
       jwksUrl: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
+      issuer: e.SUPABASE_JWT_ISSUER ?? `${supabaseUrl}/auth/v1`,
     },
     ltx: { apiUrl: e.LTX_API_URL, apiKey: secretRef('LTX_API_KEY', e.LTX_API_KEY, e.LTX_API_KEY_PARAM), timeoutMs: e.LTX_TIMEOUT_SECONDS * 1000 },
     jobDefaults: {

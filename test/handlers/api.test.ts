@@ -82,6 +82,24 @@ describe('POST /uploads', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers 401 to a token signed with the project’s own secret but of another issuer or audience', async () => {
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ sub: '6f1c1f7e-2c3a-4b4e-9d7a-0c1b2a3d4e5f', role: 'authenticated', ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(stack.supabase.jwtSecret));
+    const issuer = `${stack.info.supabaseUrl}/auth/v1`;
+    const answers = [
+      await post(body, { authorization: `Bearer ${await sign({ iss: 'https://anotherproject.supabase.co/auth/v1', aud: 'authenticated' })}` }),
+      await post(body, { authorization: `Bearer ${await sign({ iss: issuer, aud: 'anon' })}` }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([401, 401]);
+    expect(((await answers[0]!.json()) as { error: { message: string } }).error.message).toBe('the access token was not issued by this project’s Supabase Auth (iss)');
+    expect(((await answers[1]!.json()) as { error: { message: string } }).error.message).toBe('the access token is not for signed-in users (aud must be "authenticated")');
+    // The same claims as the local Supabase issues them are accepted: the stack is configured as AWS is.
+    expect((await post(body, { authorization: `Bearer ${await sign({ iss: issuer, aud: 'authenticated' })}` })).status).toBe(201);
+  });
+
   it.each([
     ['not JSON', '{"filename": ', 'body: must be valid JSON'],
     ['an empty body', '', 'body: a JSON object is required (got an empty body)'],
