@@ -54,6 +54,21 @@ describe('decompression bombs against the LTX stand-in', () => {
     expect(served.body.subarray(4, 8).toString()).toBe('ftyp');
   });
 
+  it('a WebP whose header passes but whose data is broken fails in its decoder thread, and the stand-in goes on', async () => {
+    // VP8L declaring 16x16, then bytes that are no lossless bitstream.
+    const bits = Buffer.alloc(4);
+    bits.writeUInt32LE((16 - 1) | ((16 - 1) << 14), 0);
+    const data = Buffer.concat([Buffer.from([0x2f]), bits, Buffer.alloc(40, 0xff)]);
+    const chunk = Buffer.concat([Buffer.from('VP8L'), Buffer.from([data.length, 0, 0, 0]), data]);
+    const riff = Buffer.alloc(4);
+    riff.writeUInt32LE(4 + chunk.length, 0);
+    const broken = Buffer.concat([Buffer.from('RIFF'), riff, Buffer.from('WEBP'), chunk]);
+    const answer = await generate(toDataUri(broken, 'image/webp'));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body.toString()).error.message).toBe('image_uri is not a decodable WEBP image');
+    expect((await generate(photoUri)).status).toBe(200);
+  });
+
   it('refuses a header that declares no size instead of handing it to a decoder', async () => {
     const cut = await generate(toDataUri(WEBP_8192.subarray(0, 20), 'image/webp'));
     expect(cut.status).toBe(400);
