@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { applyMigrations } from '../supabase/apply-migrations';
-import type { SqlExecutor } from '../supabase/database';
-import { createPgliteDatabase } from '../supabase/pglite-database';
+import { applyMigrations } from '../supabase/database/apply-migrations';
+import type { SqlExecutor } from '../supabase/database/database';
+import { createPgliteDatabase } from '../supabase/database/pglite-database';
 import { introspectSchema } from './introspect-schema';
 import { renderDatabaseTypes } from './render-database-types';
 

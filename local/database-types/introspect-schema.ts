@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../supabase/database';
+import type { SqlExecutor } from '../supabase/database/database';
 
 /**
  * What the type generator needs to know of a database, read from the Postgres catalog: the same

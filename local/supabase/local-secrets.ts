@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateEcKey, type StoredEcKey } from './jwt-keys';
+import { generateEcKey, type StoredEcKey } from './auth/jwt-keys';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from './private-dir';
 
 export interface LocalSecrets {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Database } from '../../local/supabase/database';
-import { createPgliteDatabase } from '../../local/supabase/pglite-database';
-import { createPostgresDatabase } from '../../local/supabase/postgres-database';
-import { processAlive } from '../../local/supabase/process-alive';
-import type { StatementTimeouts } from '../../local/supabase/request-settings';
-import { SUPABASE_ROLES_SQL } from '../../local/supabase/supabase-bootstrap-sql';
+import type { Database } from '../../local/supabase/database/database';
+import { createPgliteDatabase } from '../../local/supabase/database/pglite-database';
+import { createPostgresDatabase } from '../../local/supabase/database/postgres-database';
+import { processAlive } from '../../local/supabase/database/process-alive';
+import type { StatementTimeouts } from '../../local/supabase/database/request-settings';
+import { SUPABASE_ROLES_SQL } from '../../local/supabase/database/supabase-bootstrap-sql';
 
 /**
  * Which database the Supabase suites run on: PGlite (the default), or a real PostgreSQL when

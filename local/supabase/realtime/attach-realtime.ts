@@ -7,7 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Database, JwtClaims } from '../database';
+import type { Database, JwtClaims } from '../database/database';
 import { createBroadcastApi } from './broadcast-api';
 import { installBroadcastSchema } from './broadcast-schema';
 import { BroadcastRelay } from './broadcast-relay';

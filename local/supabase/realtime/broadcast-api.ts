@@ -11,7 +11,7 @@
  *   anything else); a private message that may not be written is 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Database, JwtClaims } from '../database';
+import type { Database, JwtClaims } from '../database/database';
 import { BodyTooLargeError, headerValue, readBody, readBodyBytes, sendJson, sendText } from '../http-io';
 import { writePolicies } from './channel-authorization';
 import type { ChannelHub } from './channel-hub';

@@ -7,7 +7,7 @@
  * - otherwise it goes to every member of the topic that may read broadcasts (the sender too with
  *   `broadcast.self`), and with `ack` the reply is `ok`.
  */
-import type { Database } from '../database';
+import type { Database } from '../database/database';
 import { writePolicies } from './channel-authorization';
 import type { ChannelHub } from './channel-hub';
 import type { JoinedChannel } from './joined-channel';

@@ -6,7 +6,7 @@
  * logged as UnableToBroadcastChanges) without an event or payload, over the payload limit, or
  * while the project is over its message rate.
  */
-import type { Database } from '../database';
+import type { Database } from '../database/database';
 import { MESSAGES_CHANNEL, pruneMessages } from './broadcast-schema';
 import type { ChannelHub } from './channel-hub';
 import type { BroadcastPush } from './phoenix-serializer';

@@ -12,7 +12,7 @@
  * DATABASE_URL) nothing here is replaced: only objects this module created (marked by a comment)
  * are re-created.
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 
 export const MESSAGES_CHANNEL = 'realtime_messages';
 const MARK = 'supabase-local realtime';

@@ -7,7 +7,7 @@
  * Everything is idempotent: it runs at every start and again whenever a subscription names a
  * table that is not captured yet (a later migration may have published it).
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 
 export const PUBLICATION = 'supabase_realtime';
 export const NOTIFY_CHANNEL = 'realtime_changes';

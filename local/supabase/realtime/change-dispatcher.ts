@@ -11,7 +11,7 @@
  *   an RLS table `old_record` carries the primary key only;
  * - each role sees only the columns it may SELECT (`columns`, `record`, `old_record`).
  */
-import type { Database, JwtClaims } from '../database';
+import type { Database, JwtClaims } from '../database/database';
 import { CATALOG_CHANNEL, NOTIFY_CHANNEL, captureNewTables, pruneChanges } from './change-capture';
 import { evaluateFilters, filterKey, parseBoolArray } from './evaluate-filters';
 import type { ResolvedBinding } from './resolve-bindings';

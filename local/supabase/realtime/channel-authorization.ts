@@ -11,8 +11,8 @@
  * Only the API roles are switched to; a token naming another role reads and writes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, JwtClaims, SqlExecutor } from '../database';
-import { API_ROLES } from '../request-settings';
+import type { Database, JwtClaims, SqlExecutor } from '../database/database';
+import { API_ROLES } from '../database/request-settings';
 
 export type Extension = 'broadcast' | 'presence';
 

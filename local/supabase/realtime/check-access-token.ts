@@ -2,7 +2,7 @@
  * Verifies a channel's access token with the server's verifier and words failures as Supabase
  * Realtime does: join replies carry `"<Code>: <message>"`, shutdowns carry the message alone.
  */
-import type { JwtClaims } from '../database';
+import type { JwtClaims } from '../database/database';
 
 export type TokenCheck =
   | { ok: true; claims: JwtClaims; expiresAtMs: number | null }

@@ -11,7 +11,7 @@
  * with jsonb_populate_record (the inverse of the capture's to_jsonb), each distinct filter is one
  * array element, every value a parameter. Identifiers and type names come from the catalog.
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 import type { ColumnFilter } from './parse-postgres-filter';
 import type { TableInfo } from './table-catalog';
 

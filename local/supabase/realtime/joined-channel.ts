@@ -4,7 +4,7 @@
  * the client's presence call budget, and the timer that closes it when its token expires, as
  * Supabase does ("Token has expired ..." system message, then `phx_close`).
  */
-import type { JwtClaims } from '../database';
+import type { JwtClaims } from '../database/database';
 import type { ChangeSubscriber } from './change-dispatcher';
 import type { HubMember } from './channel-hub';
 import { emptyPolicies, type Extension, type Policies } from './channel-authorization';

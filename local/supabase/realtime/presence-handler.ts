@@ -10,7 +10,7 @@
  *   reply is an error;
  * - untrack always answers ok; an unknown event answers an error; no event at all, ok.
  */
-import type { Database } from '../database';
+import type { Database } from '../database/database';
 import { readPolicies, writePolicies } from './channel-authorization';
 import type { ChannelHub } from './channel-hub';
 import type { JoinedChannel } from './joined-channel';

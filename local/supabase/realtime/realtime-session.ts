@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Database, JwtClaims } from '../database';
+import type { Database, JwtClaims } from '../database/database';
 import { handleBroadcast } from './broadcast-handler';
 import type { ChangeDispatcher } from './change-dispatcher';
 import { emptyPolicies, readPolicies, type Extension, type Policies } from './channel-authorization';

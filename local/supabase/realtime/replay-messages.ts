@@ -4,7 +4,7 @@
  * `since` (milliseconds since the epoch), at most `limit` (1 to 25, default 25), oldest first,
  * each pushed with `meta: {replayed: true, id}`. Read access was checked by the join.
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 import type { BroadcastPush } from './phoenix-serializer';
 
 const HARD_LIMIT = 25;

@@ -6,7 +6,7 @@
  * subscription_check_filters). As in Supabase, one bad binding fails them all, and failures read
  * like its own ("Unable to subscribe to changes with given parameters...").
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 import { parsePostgresFilter, FilterParseError, type ColumnFilter } from './parse-postgres-filter';
 import type { PostgresEvent, RawBinding } from './parse-join-payload';
 import type { TableInfo } from './table-catalog';

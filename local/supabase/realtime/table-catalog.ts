@@ -5,7 +5,7 @@
  * of the old row), and which columns each API role may SELECT (realtime.apply_rls sends a role
  * only those). Re-read whenever DDL or a GRANT runs (see catalog-watch in change-capture).
  */
-import type { SqlExecutor } from '../database';
+import type { SqlExecutor } from '../database/database';
 import { PUBLICATION } from './change-capture';
 
 export interface ColumnInfo {

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_TYPES_FILE, databaseTypesOf, MIGRATIONS_DIR } from '../../../local/database-types/generate-database-types';
-import { applyMigrations } from '../../../local/supabase/apply-migrations';
-import type { Database } from '../../../local/supabase/database';
-import { createPgliteDatabase } from '../../../local/supabase/pglite-database';
+import { applyMigrations } from '../../../local/supabase/database/apply-migrations';
+import type { Database } from '../../../local/supabase/database/database';
+import { createPgliteDatabase } from '../../../local/supabase/database/pglite-database';
 
 const FIXTURE_SQL = fileURLToPath(new URL('./every-shape.sql', import.meta.url));
 

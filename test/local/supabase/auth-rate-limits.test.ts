@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthRateLimiter } from '../../../local/supabase/auth-rate-limits';
+import { createAuthRateLimiter } from '../../../local/supabase/auth/auth-rate-limits';
 import type { SupabaseLocal } from '../../../local/supabase/start-supabase-local';
 import { anonClient, rawRequest, startTestSupabase } from './supabase-test-helpers';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../local/supabase/database';
-import { createPgliteDatabase } from '../../../local/supabase/pglite-database';
-import { parseStatementTimeout } from '../../../local/supabase/request-settings';
+import type { Database } from '../../../local/supabase/database/database';
+import { createPgliteDatabase } from '../../../local/supabase/database/pglite-database';
+import { parseStatementTimeout } from '../../../local/supabase/database/request-settings';
 import { createTestDatabase, TEST_BACKEND } from '../../helpers/test-database';
 
 /**

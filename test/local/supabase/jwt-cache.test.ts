@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JwtClaims } from '../../../local/supabase/database';
-import { cachedJwtVerifier } from '../../../local/supabase/jwt-cache';
+import type { JwtClaims } from '../../../local/supabase/database/database';
+import { cachedJwtVerifier } from '../../../local/supabase/auth/jwt-cache';
 
 describe('the JWT cache', () => {
   it('verifies a token once until its exp, then again (so an expired token is refused as before)', async () => {

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../../local/supabase/apply-migrations';
+import { applyMigrations } from '../../../local/supabase/database/apply-migrations';
 import { startSupabaseLocal, type SupabaseLocalOptions } from '../../../local/supabase/start-supabase-local';
 import { backendOptions, TEST_BACKEND } from '../../helpers/test-database';
 import { anonClient, serviceClient } from './supabase-test-helpers';

@@ -1,7 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import type { AuthRateLimits } from '../../../local/supabase/auth-rate-limits';
+import type { AuthRateLimits } from '../../../local/supabase/auth/auth-rate-limits';
 import { startSupabaseLocal, type SupabaseLocal, type SupabaseLocalOptions } from '../../../local/supabase/start-supabase-local';
 import { backendOptions } from '../../helpers/test-database';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import WebSocket from 'ws';
 import { createClient, type RealtimeChannel, type RealtimePostgresChangesPayload, type SupabaseClient } from '@supabase/supabase-js';
-import type { Database, JwtClaims } from '../../../../local/supabase/database';
+import type { Database, JwtClaims } from '../../../../local/supabase/database/database';
 import { attachRealtime } from '../../../../local/supabase/realtime/attach-realtime';
 import { createTestDatabase } from '../../../helpers/test-database';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { JwtClaims } from './database';
-import { headerValue } from './http-io';
-import { JwtError } from './jwt-keys';
+import type { JwtClaims } from '../database/database';
+import { headerValue } from '../http-io';
+import { JwtError } from '../auth/jwt-keys';
 import { PostgrestError } from './postgrest-error';
 
 function unauthorized(code: string, message: string, details: string | null = null): PostgrestError {

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './database';
+import type { SqlExecutor } from '../database/database';
 import type { Preferences } from './postgrest-prefer';
 import { objectSql, type CompiledNode } from './read-sql';
 import type { OutputFormat } from './rest-negotiation';

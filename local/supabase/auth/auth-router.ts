@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JwtClaims } from './database';
+import type { JwtClaims } from '../database/database';
 import type { AuthRateLimiter } from './auth-rate-limits';
 import { AuthStore, type AuthUser } from './auth-store';
 import { AUTH_API_VERSION, GoTrueError } from './gotrue-error';
-import { BodyTooLargeError, headerValue, readBody, sendJson } from './http-io';
+import { BodyTooLargeError, headerValue, readBody, sendJson } from '../http-io';
 import { JwtError, type JwtKeys } from './jwt-keys';
 import { hashPassword, verifyPassword } from './password-hash';
 

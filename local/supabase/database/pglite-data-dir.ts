@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PgliteEngine } from './pglite-engine';
 import { processAlive } from './process-alive';
-import { ensurePrivateDir, tightenTree } from './private-dir';
+import { ensurePrivateDir, tightenTree } from '../private-dir';
 
 /**
  * Where the embedded Postgres keeps its files. It always runs on a directory, even "in memory"

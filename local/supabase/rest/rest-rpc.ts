@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Database, JwtClaims } from './database';
-import { headerValue } from './http-io';
+import type { Database, JwtClaims } from '../database/database';
+import { headerValue } from '../http-io';
 import { PostgrestError, invalidBody } from './postgrest-error';
 import { appliedHeader, checkMaxAffected, parsePrefer } from './postgrest-prefer';
 import { parseReadParams } from './postgrest-query';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Database, JwtClaims, SqlExecutor } from './database';
+import type { Database, JwtClaims, SqlExecutor } from '../database/database';
 import { PostgrestError, invalidBody } from './postgrest-error';
 import { appliedHeader, checkMaxAffected, parsePrefer, type Preferences } from './postgrest-prefer';
 import { parseReadParams, type ReadParams } from './postgrest-query';

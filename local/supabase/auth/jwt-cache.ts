@@ -1,4 +1,4 @@
-import type { JwtClaims } from './database';
+import type { JwtClaims } from '../database/database';
 
 /**
  * PostgREST's JWT cache (since v12, as Supabase runs it): a token that verified is not verified

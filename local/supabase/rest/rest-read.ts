@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Database, JwtClaims } from './database';
-import { headerValue } from './http-io';
+import type { Database, JwtClaims } from '../database/database';
+import { headerValue } from '../http-io';
 import { PostgrestError } from './postgrest-error';
 import { appliedHeader, parsePrefer } from './postgrest-prefer';
 import { parseReadParams, type ReadParams } from './postgrest-query';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Database, JwtClaims } from './database';
+import type { Database, JwtClaims } from '../database/database';
 import { PostgrestError, invalidBody } from './postgrest-error';
 import { parsePrefer } from './postgrest-prefer';
 import { parseReadParams } from './postgrest-query';

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './database';
+import type { SqlExecutor } from '../database/database';
 import { SchemaCache } from './schema-cache';
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Database, JwtClaims } from './database';
-import { BodyTooLargeError, readBody, sendJson, sendText } from './http-io';
+import type { Database, JwtClaims } from '../database/database';
+import { BodyTooLargeError, readBody, sendJson, sendText } from '../http-io';
 import { PostgrestError, toPostgrestError } from './postgrest-error';
 import { claimsFromRequest } from './request-claims';
 import { readRows } from './rest-read';
@@ -9,7 +9,7 @@ import { putRow } from './rest-put';
 import { callFunction } from './rest-rpc';
 import { deleteRows, insertRows, updateRows } from './rest-write';
 import type { SchemaCache } from './schema-cache';
-import { UnknownRoleError } from './request-settings';
+import { UnknownRoleError } from '../database/request-settings';
 
 export interface RestRouterDeps {
   db: Database;

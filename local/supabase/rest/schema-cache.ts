@@ -1,9 +1,9 @@
-import type { SqlExecutor } from './database';
+import type { SqlExecutor } from '../database/database';
 import { readColumns, readForeignKeys, readFunctions, readPrimaryKeys, readRoleSettings, readViewColumnUsage, type FunctionRow } from './schema-catalog';
 import { buildRelationships, computedRelationships } from './schema-relationships';
 import { keyOf, type FunctionInfo, type QualifiedName, type Relationship, type TableInfo } from './schema-types';
 
-export type { ColumnInfo, FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types';
+export type { FunctionInfo, Relationship, TableInfo } from './schema-types';
 
 /** A miss (unknown table or function) reloads the cache at most this often. */
 const RELOAD_ON_MISS_MS = 200;

@@ -111,14 +111,6 @@ export class Cursor {
   }
 }
 
-/** Parses a whole value as one field (`col`, `data->a->>b`), e.g. a filter's key. */
-export function parseField(text: string, what: string): FieldRef {
-  const c = new Cursor(text, what);
-  const f = c.field();
-  if (!c.done) c.fail('"->", "->>" or end of input');
-  return f;
-}
-
 /** The JSON key a field answers under: the last JSON key, else the column name. */
 export function fieldOutputName(f: FieldRef): string {
   const last = f.jsonPath[f.jsonPath.length - 1];

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { headerValue } from './http-io';
+import { headerValue } from '../http-io';
 import { PostgrestError } from './postgrest-error';
 import type { SchemaCache } from './schema-cache';
 

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './database';
+import type { SqlExecutor } from '../database/database';
 
 /**
  * The catalog reads behind the schema cache, one statement each, all keyed by the exposed schemas

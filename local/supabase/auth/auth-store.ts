@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from './database';
+import type { Database } from '../database/database';
 import { GoTrueError } from './gotrue-error';
 
 /** A user as GoTrue answers it (`GET /auth/v1/user`, `session.user`). */

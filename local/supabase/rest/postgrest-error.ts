@@ -30,16 +30,6 @@ export function unknownColumn(table: string, column: string): PostgrestError {
   return new PostgrestError(400, '42703', `column ${table}.${column} does not exist`);
 }
 
-export function unknownTable(name: string, suggestion?: string): PostgrestError {
-  return new PostgrestError(
-    404,
-    'PGRST205',
-    `Could not find the table 'public.${name}' in the schema cache`,
-    null,
-    suggestion ? `Perhaps you meant the table 'public.${suggestion}'` : null,
-  );
-}
-
 export function invalidBody(message: string): PostgrestError {
   return new PostgrestError(400, 'PGRST102', message);
 }

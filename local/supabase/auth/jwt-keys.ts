@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, errors, type JWK, type JWTPayload } from 'jose';
-import type { JwtClaims } from './database';
+import type { JwtClaims } from '../database/database';
 
 export type AccessTokenAlgorithm = 'HS256' | 'ES256';
 
