@@ -21,8 +21,17 @@ export interface CreateUploadDeps {
 interface DailyQuota {
   userId: string | null;
   limit: number;
+  /** Decided again after the insert only when the count before it was at least this (see below). */
+  recheckFrom: number;
   refuse(used: number): QuotaExceededError;
 }
+
+/**
+ * Requests passing the service-wide count together can overshoot it only by how many are in flight
+ * at once, which the API's reserved concurrency bounds (50 by default). Below `limit - this` at count
+ * time no burst can reach the limit, so the re-listing of every user's jobs is skipped there.
+ */
+const GLOBAL_RECHECK_MARGIN = 100;
 
 /**
  * The limits a new job of `user` must fit, each over the last 24 hours: the user's own (a smaller one
@@ -39,6 +48,7 @@ function dailyQuotas(user: SignedInUser, config: CreateUploadDeps['config']): Da
     quotas.push({
       userId: user.userId,
       limit,
+      recheckFrom: 0,
       refuse: (used) =>
         new QuotaExceededError(`As a guest you may start ${limit} ${limit === 1 ? 'video' : 'videos'} in 24 hours and have started ${used}. Sign in with an email account to make more, or try again tomorrow.`, {
           used,
@@ -50,6 +60,7 @@ function dailyQuotas(user: SignedInUser, config: CreateUploadDeps['config']): Da
     quotas.push({
       userId: user.userId,
       limit,
+      recheckFrom: 0,
       refuse: (used) => new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${limit}. Try again tomorrow.`, { used, limit }),
     });
   }
@@ -58,6 +69,7 @@ function dailyQuotas(user: SignedInUser, config: CreateUploadDeps['config']): Da
     quotas.push({
       userId: null,
       limit,
+      recheckFrom: limit - GLOBAL_RECHECK_MARGIN,
       refuse: () =>
         new QuotaExceededError(`The service has reached its limit of ${limit} new videos in 24 hours for all users together. Try again later.`, { limit }, 'service_daily_limit'),
     });
@@ -73,9 +85,11 @@ export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, r
   const now = deps.now?.() ?? new Date();
   const since = new Date(now.getTime() - 24 * 3600 * 1000);
   const quotas = dailyQuotas(user, deps.config);
+  const recheck: DailyQuota[] = [];
   for (const quota of quotas) {
     const used = await deps.jobs.countCreatedSince(quota.userId, since);
     if (used >= quota.limit) throw quota.refuse(used);
+    if (used >= quota.recheckFrom) recheck.push(quota);
   }
   const jobId = deps.newId?.() ?? randomUUID();
   const key = imageKey(user.userId, jobId, IMAGE_EXTENSIONS[request.contentType]);
@@ -83,7 +97,7 @@ export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, r
   await deps.jobs.createIfAbsent({ id: jobId, user_id: user.userId, status: 'pending_upload', options, origin: 'upload', source_key: key });
   // The count and the insert are separate requests: a burst of uploads can all pass the count.
   // Decided again with our row in: the window's first `limit` jobs keep their place.
-  for (const quota of quotas) {
+  for (const quota of recheck) {
     const first = await deps.jobs.listCreatedSince(quota.userId, since, quota.limit);
     if (!first.includes(jobId)) {
       await deps.jobs.deletePending(jobId);

@@ -128,4 +128,13 @@ describe('createUpload: spending guards', () => {
     }
     expect(jobs.jobs.size).toBe(4);
   });
+
+  it('lists every user’s jobs again only near the service-wide cap: far below it no burst can reach it', async () => {
+    const { deps, jobs } = setup(0, { maxJobsPerDayTotal: 500 });
+    await createUpload(deps, user, request);
+    expect(jobs.calls.filter((c) => c.startsWith('listCreatedSince'))).toEqual([]);
+    const near = setup(0, { maxJobsPerDayTotal: 50 });
+    await createUpload(near.deps, user, request);
+    expect(near.jobs.calls.filter((c) => c.startsWith('listCreatedSince'))).toHaveLength(1);
+  });
 });
