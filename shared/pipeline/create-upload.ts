@@ -15,6 +15,28 @@ export interface CreateUploadDeps {
   config: Pick<PipelineConfig, 'jobDefaults' | 'maxJobsPerDay' | 'anonymousJobsPerDay' | 'maxJobsPerDayTotal' | 'uploadUrlTtlSeconds'>;
   newId?: () => string;
   now?: () => Date;
+  /** Kept across requests by the API (one per process): spares most uploads the count of every user's jobs. */
+  serviceCount?: ServiceCountCache;
+}
+
+/**
+ * The last count of every user's jobs, reused for a moment while it is far below the cap: the count
+ * is a scan of the whole day's jobs, and the cap only has to be exact near its limit (where the
+ * count is always taken afresh and decided again after the insert).
+ */
+export class ServiceCountCache {
+  private last: { used: number; atMs: number } | undefined;
+  constructor(private readonly maxAgeMs = 2_000) {}
+
+  /** The cached count while fresh and below `below`, else undefined. */
+  usable(nowMs: number, below: number): number | undefined {
+    const last = this.last;
+    return last && nowMs - last.atMs <= this.maxAgeMs && last.used < below ? last.used : undefined;
+  }
+
+  remember(used: number, nowMs: number): void {
+    this.last = { used, atMs: nowMs };
+  }
 }
 
 /** One daily limit on new jobs: whose jobs it counts (null: everyone's), how many, and the refusal. */
@@ -87,7 +109,10 @@ export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, r
   const quotas = dailyQuotas(user, deps.config);
   const recheck: DailyQuota[] = [];
   for (const quota of quotas) {
+    const cached = quota.userId === null ? deps.serviceCount?.usable(now.getTime(), quota.recheckFrom) : undefined;
+    if (cached !== undefined) continue;
     const used = await deps.jobs.countCreatedSince(quota.userId, since);
+    if (quota.userId === null) deps.serviceCount?.remember(used, now.getTime());
     if (used >= quota.limit) throw quota.refuse(used);
     if (used >= quota.recheckFrom) recheck.push(quota);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, QuotaExceededError } from '../../../shared/domain/errors';
 import { BUILTIN_JOB_DEFAULTS } from '../../../shared/domain/job-options';
-import { createUpload, type CreateUploadDeps } from '../../../shared/pipeline/create-upload';
+import { createUpload, ServiceCountCache, type CreateUploadDeps } from '../../../shared/pipeline/create-upload';
 import type { SignedInUser } from '../../../shared/ports/access-token-verifier';
 import { MemoryJobStore } from '../../helpers/memory-job-store';
 import { MemoryObjectStore } from '../../helpers/memory-object-store';
@@ -136,5 +136,22 @@ describe('createUpload: spending guards', () => {
     const near = setup(0, { maxJobsPerDayTotal: 50 });
     await createUpload(near.deps, user, request);
     expect(near.jobs.calls.filter((c) => c.startsWith('listCreatedSince'))).toHaveLength(1);
+  });
+
+  it('reuses the service-wide count for two seconds while it is far below the cap, and counts afresh near it', async () => {
+    const { deps, jobs, clock } = setup(0, { maxJobsPerDayTotal: 500 });
+    const serviceCount = new ServiceCountCache();
+    const withCache = { ...deps, serviceCount };
+    const everyoneCounts = () => jobs.calls.filter((c) => c === 'countCreatedSince').length;
+    await createUpload(withCache, user, request);
+    await createUpload(withCache, user, request);
+    expect(everyoneCounts()).toBe(1);
+    clock.now = new Date(NOW.getTime() + 2_001);
+    await createUpload(withCache, user, request);
+    expect(everyoneCounts()).toBe(2);
+    // Near the cap the cached figure is not used.
+    serviceCount.remember(450, clock.now.getTime());
+    await createUpload(withCache, user, request);
+    expect(everyoneCounts()).toBe(3);
   });
 });
