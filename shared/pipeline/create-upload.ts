@@ -20,22 +20,26 @@ export interface CreateUploadDeps {
 }
 
 /**
- * The last count of every user's jobs, reused for a moment while it is far below the cap: the count
- * is a scan of the whole day's jobs, and the cap only has to be exact near its limit (where the
- * count is always taken afresh and decided again after the insert).
+ * The count of every user's jobs, shared: a burst of uploads waits for one count instead of each
+ * making its own, and the last count is reused for a moment while it is far below the cap. The count
+ * scans the whole day's jobs; the cap only has to be exact near its limit, where uploads are decided
+ * again after their insert.
  */
 export class ServiceCountCache {
   private last: { used: number; atMs: number } | undefined;
+  private pending: Promise<number> | undefined;
   constructor(private readonly maxAgeMs = 2_000) {}
 
-  /** The cached count while fresh and below `below`, else undefined. */
-  usable(nowMs: number, below: number): number | undefined {
+  async count(nowMs: number, reuseBelow: number, fetch: () => Promise<number>): Promise<number> {
     const last = this.last;
-    return last && nowMs - last.atMs <= this.maxAgeMs && last.used < below ? last.used : undefined;
-  }
-
-  remember(used: number, nowMs: number): void {
-    this.last = { used, atMs: nowMs };
+    if (last && nowMs - last.atMs <= this.maxAgeMs && last.used < reuseBelow) return last.used;
+    this.pending ??= fetch()
+      .then((used) => {
+        this.last = { used, atMs: nowMs };
+        return used;
+      })
+      .finally(() => (this.pending = undefined));
+    return this.pending;
   }
 }
 
@@ -109,10 +113,8 @@ export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, r
   const quotas = dailyQuotas(user, deps.config);
   const recheck: DailyQuota[] = [];
   for (const quota of quotas) {
-    const cached = quota.userId === null ? deps.serviceCount?.usable(now.getTime(), quota.recheckFrom) : undefined;
-    if (cached !== undefined) continue;
-    const used = await deps.jobs.countCreatedSince(quota.userId, since);
-    if (quota.userId === null) deps.serviceCount?.remember(used, now.getTime());
+    const fetch = () => deps.jobs.countCreatedSince(quota.userId, since);
+    const used = quota.userId === null && deps.serviceCount ? await deps.serviceCount.count(now.getTime(), quota.recheckFrom, fetch) : await fetch();
     if (used >= quota.limit) throw quota.refuse(used);
     if (used >= quota.recheckFrom) recheck.push(quota);
   }

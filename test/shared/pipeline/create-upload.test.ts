@@ -149,9 +149,15 @@ describe('createUpload: spending guards', () => {
     clock.now = new Date(NOW.getTime() + 2_001);
     await createUpload(withCache, user, request);
     expect(everyoneCounts()).toBe(2);
-    // Near the cap the cached figure is not used.
-    serviceCount.remember(450, clock.now.getTime());
-    await createUpload(withCache, user, request);
+    // A burst waits for one count.
+    clock.now = new Date(NOW.getTime() + 5_000);
+    await Promise.all(Array.from({ length: 5 }, () => createUpload(withCache, user, request)));
     expect(everyoneCounts()).toBe(3);
+    // Near the cap the last figure is not reused.
+    const near = setup(0, { maxJobsPerDayTotal: 100 });
+    const nearCache = { ...near.deps, serviceCount: new ServiceCountCache() };
+    await createUpload(nearCache, user, request);
+    await createUpload(nearCache, user, request);
+    expect(near.jobs.calls.filter((c) => c === 'countCreatedSince')).toHaveLength(2);
   });
 });
