@@ -109,7 +109,7 @@ describe('the demo page', () => {
 
     const heard = await announced();
     expect(heard.some((t) => t.startsWith('Uploading photo'))).toBe(true);
-    expect(heard.some((t) => t.startsWith('Failed: LTX refused the content'))).toBe(true);
+    expect(heard.some((t) => t.startsWith('Failed: The video generation service refused this photo'))).toBe(true);
     expect(heard.some((t) => /(Filming the camera move|Adding titles and music), \d+ percent/.test(t))).toBe(true);
     await page.context().close();
   }, 240_000);
