@@ -22,6 +22,7 @@ import { durationInFramesFor } from '../shared/domain/video-template-timeline';
 import { chromeModeFor, resolveBrowserExecutable } from '../remotion/browser-executable';
 import { openBrowser, renderMedia, selectComposition } from '@remotion/renderer';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
+import { FREE_PORTS } from '../local/local-ports';
 import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 import { silentLogger } from '../shared/adapters/silent-logger';
 import { type Renderer } from '../shared/ports/renderer';
@@ -50,7 +51,7 @@ async function timedStack(overrides: Partial<LocalStackOptions>): Promise<{ stac
   let ltxSeq = 0;
   const stack = await startLocalStack({
     dataDir: null,
-    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    ports: FREE_PORTS,
     logger: silentLogger,
     retryBackoffMs: [500, 1000],
     env: { MAX_JOBS_PER_DAY: '0' },

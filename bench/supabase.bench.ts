@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { startLocalStack } from '../local/stack';
+import { FREE_PORTS } from '../local/local-ports';
 import { startSupabaseLocal, type SupabaseLocal } from '../local/supabase/start-supabase-local';
 import { silentLogger } from '../shared/adapters/silent-logger';
 import { createTestPostgresDatabase } from '../test/helpers/test-database';
@@ -103,7 +104,7 @@ export async function runRestBench(requests = 300, databaseUrl?: string): Promis
 export async function measureUploads(databaseUrl: string | undefined, clients = 50, rounds = 6): Promise<RestBenchRow> {
   const stack = await startLocalStack({
     dataDir: null,
-    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    ports: FREE_PORTS,
     logger: silentLogger,
     authRateLimits: { anonymousUsers: clients * 2 },
     databaseUrl,

@@ -6,6 +6,8 @@ import { loadConfig, type PipelineConfig } from '../shared/config';
 import { loadCliTarget } from './cli-target';
 import type { Logger } from '../shared/ports/logger';
 import { createPipelineClients } from '../shared/composition/pipeline-clients';
+import { createSqsClient, staticCredentials } from '../shared/composition/aws-clients';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { PipelineSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 
 /** What `.local/stack.json` must hold for the CLI (the local stack writes more). */
@@ -20,6 +22,10 @@ const stackInfoSchema = z.object({
   eventBridgeEndpoint: z.url(),
   eventBusName: z.string().min(1),
   mediaBaseUrl: z.url().optional(),
+  sqsEndpoint: z.url().optional(),
+  ltxQueueUrl: z.url().optional(),
+  ltxDeadLetterQueueUrl: z.url().optional(),
+  renderDeadLetterQueueUrl: z.url().optional(),
 });
 
 export interface CliContext {
@@ -29,6 +35,8 @@ export interface CliContext {
   realtime: PipelineSupabaseClient;
   describeTarget: string;
   logger: Logger;
+  /** SQS, built on first use (only the dead-letter commands need it). */
+  sqs(): SQSClient;
   close(): Promise<void>;
 }
 
@@ -47,13 +55,16 @@ export async function openCliContext(overrides: { target?: string; stackFile?: s
   const clients = await createPipelineClients(config, logger);
   // The pipeline's service-role client: its Realtime runs on the `ws` transport (Node 20 has no global WebSocket).
   const realtime = clients.supabase;
+  let sqs: SQSClient | undefined;
   return {
     config,
     clients,
     realtime,
     describeTarget,
     logger,
+    sqs: () => (sqs ??= createSqsClient({ region: config.region, endpoint: config.queues.endpoint, credentials: staticCredentials(config) })),
     close: async () => {
+      sqs?.destroy();
       await realtime.removeAllChannels();
       realtime.realtime.disconnect();
       clients.s3.destroy();
@@ -92,5 +103,9 @@ function stackEnv(info: z.infer<typeof stackInfoSchema>): Record<string, string>
     EVENTBRIDGE_ENDPOINT: info.eventBridgeEndpoint,
     EVENT_BUS_NAME: info.eventBusName,
     ...(info.mediaBaseUrl ? { PUBLIC_MEDIA_BASE_URL: info.mediaBaseUrl } : {}),
+    ...(info.sqsEndpoint ? { SQS_ENDPOINT: info.sqsEndpoint } : {}),
+    ...(info.ltxQueueUrl ? { LTX_QUEUE_URL: info.ltxQueueUrl } : {}),
+    ...(info.ltxDeadLetterQueueUrl ? { LTX_DEAD_LETTER_QUEUE_URL: info.ltxDeadLetterQueueUrl } : {}),
+    ...(info.renderDeadLetterQueueUrl ? { RENDER_DEAD_LETTER_QUEUE_URL: info.renderDeadLetterQueueUrl } : {}),
   };
 }

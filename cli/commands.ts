@@ -7,6 +7,8 @@ import { EXIT } from './exit-codes';
 import { followJobs, type JobOutcome } from './follow-jobs';
 import { countByStatus, jobWithVideo, recentJobs } from './job-queries';
 import { ProgressDisplay } from './progress-display';
+import { listDeadLetters, redriveDeadLetters } from './dead-letters';
+import { ValidationError } from '../shared/domain/errors';
 
 export interface CommandOptions {
   json: boolean;
@@ -15,6 +17,9 @@ export interface CommandOptions {
   limit: number;
   status: string | undefined;
   drop: DropOptions;
+  /** `dlq`: which queue's dead letters (ltx by default), and whether to redrive them all. */
+  queue: string | undefined;
+  all: boolean;
 }
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -34,6 +39,8 @@ export async function runCommand(ctx: CliContext, command: string, args: string[
       return list(ctx, opts);
     case 'replay':
       return replay(ctx, args[0]!, opts);
+    case 'dlq':
+      return deadLetters(ctx, args, opts);
     default:
       throw new Error(`unknown command ${command}`);
   }
@@ -128,6 +135,46 @@ async function replay(ctx: CliContext, jobId: string, opts: CommandOptions): Pro
     return EXIT.ok;
   }
   return follow(ctx, [{ jobId, label: jobId.slice(0, 8) }], opts, (outcomes) => outcomes[0]);
+}
+
+function deadLetterQueueUrl(ctx: CliContext, queue: string): string {
+  const url = queue === 'ltx' ? ctx.config.queues.ltxDeadLetterUrl : queue === 'render' ? ctx.config.queues.renderDeadLetterUrl : undefined;
+  if (queue !== 'ltx' && queue !== 'render') throw new ValidationError('queue', `--queue must be ltx or render, got ${JSON.stringify(queue)}`);
+  const variable = queue === 'ltx' ? 'LTX_DEAD_LETTER_QUEUE_URL' : 'RENDER_DEAD_LETTER_QUEUE_URL';
+  if (!url) throw new ValidationError('queue', `${ctx.describeTarget} names no ${queue} dead-letter queue: set ${variable} (terraform output ${variable.toLowerCase()})`);
+  return url;
+}
+
+/** `dlq list` and `dlq redrive [--all | <messageId>]`: the events the pipeline gave up on. */
+async function deadLetters(ctx: CliContext, args: string[], opts: CommandOptions): Promise<number> {
+  const [action, messageId] = args;
+  const queue = opts.queue ?? 'ltx';
+  const url = deadLetterQueueUrl(ctx, queue);
+  if (action === 'list') {
+    const letters = await listDeadLetters(ctx.sqs(), url, opts.limit);
+    if (opts.json) printJson(letters);
+    else if (letters.length === 0) out(`No dead letters in the ${queue} queue.`);
+    else for (const l of letters) out(`${l.messageId}  ${l.sentAt ?? '—'}  ${l.key ?? l.body.slice(0, 80)}`);
+    return EXIT.ok;
+  }
+  if (action === 'redrive') {
+    if (queue !== 'ltx') {
+      err('Only the ltx queue is redriven: a failed render goes back through `video-pipeline replay <jobId>`.');
+      return EXIT.usage;
+    }
+    if (!opts.all && !messageId) {
+      err('dlq redrive needs --all or a message id (from `dlq list`).');
+      return EXIT.usage;
+    }
+    const sourceQueueUrl = ctx.config.queues.ltxUrl;
+    if (!sourceQueueUrl) throw new ValidationError('queue', `${ctx.describeTarget} names no ltx queue: set LTX_QUEUE_URL (terraform output ltx_queue_url)`);
+    const moved = await redriveDeadLetters(ctx.sqs(), { deadLetterQueueUrl: url, sourceQueueUrl }, opts.all ? { all: true } : { messageId: messageId! });
+    if (opts.json) printJson({ redriven: moved });
+    else err(moved.length === 0 ? 'Nothing was redriven.' : `Redrove ${moved.length} message(s) to the ltx queue: ${moved.join(', ')}`);
+    return !opts.all && moved.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  err(`dlq needs list or redrive, got ${JSON.stringify(action ?? null)}`);
+  return EXIT.usage;
 }
 
 function describeJob(job: VideoJob, video: GeneratedVideo | null): string {

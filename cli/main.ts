@@ -18,6 +18,8 @@ Commands
   watch <jobId>        follow a job to its end with a progress bar
   list                 recent jobs   --status S  --limit N (default 20)
   replay <jobId>       run a failed job again from its photo, through the event bus   --wait
+  dlq list             events the pipeline gave up on (dead letters)   --queue ltx|render  --limit N
+  dlq redrive <id>     send one dead letter back to the ltx queue (or --all)
 
 Options
   --json               machine-readable output on stdout (progress stays on stderr)
@@ -45,6 +47,8 @@ const OPTIONS = {
   owner: { type: 'string' },
   status: { type: 'string' },
   limit: { type: 'string' },
+  queue: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 // Node 20 has no global WebSocket, and supabase-js builds its Realtime client (needing one) inside
@@ -65,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const known = ['drop', 'status', 'watch', 'list', 'replay'];
+  const known = ['drop', 'status', 'watch', 'list', 'replay', 'dlq'];
   if (!known.includes(command)) {
     process.stderr.write(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -101,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
       timeoutMs: timeoutSeconds * 1000,
       limit,
       status: values.status,
+      queue: values.queue,
+      all: values.all ?? false,
       drop: {
         title: values.title,
         subtitle: values.subtitle,

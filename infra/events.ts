@@ -9,15 +9,23 @@ import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { RULES, type PipelineRule, type PipelineTarget } from '../shared/domain/event-patterns';
+import { routeFor, type AsyncDelivery, type QueueDelivery } from '../shared/domain/pipeline-topology';
 import { policyDocument } from './iam';
 
 /** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
 export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
-/**
- * Lambda retries a failed asynchronous render invocation once more (the handler is idempotent and
- * records retryable failures itself); after that the event goes to the render DLQ.
- */
-export const RENDER_ASYNC_RETRIES = 1;
+
+function queueDelivery(target: PipelineTarget): QueueDelivery {
+  const { delivery } = routeFor(target);
+  if (delivery.kind !== 'queue') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} asynchronously, not through a queue`);
+  return delivery;
+}
+
+function asyncDelivery(target: PipelineTarget): AsyncDelivery {
+  const { delivery } = routeFor(target);
+  if (delivery.kind !== 'async') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} through a queue, not asynchronously`);
+  return delivery;
+}
 export const SWEEP_SCHEDULE = 'rate(5 minutes)';
 
 function ruleFor(target: PipelineTarget): PipelineRule {
@@ -89,12 +97,12 @@ export class PipelineEvents extends Construct {
       // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
       deadLetterConfig: { arn: props.ltxDeadLetterQueue.arn },
     });
+    const ltxDelivery = queueDelivery('ltx');
     this.ltxEventSource = new LambdaEventSourceMapping(this, 'ltx-source', {
       eventSourceArn: props.ltxQueue.arn,
       functionName: props.ltxFunction.arn,
-      // One photo per invocation: a batch of several would run LTX calls one after another inside one
-      // function timeout, and the concurrency cap below would no longer equal LTX calls in flight.
-      batchSize: 1,
+      batchSize: ltxDelivery.batchSize,
+      ...(ltxDelivery.maximumBatchingWindowSeconds > 0 ? { maximumBatchingWindowInSeconds: ltxDelivery.maximumBatchingWindowSeconds } : {}),
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: props.ltxConcurrency },
     });
@@ -118,10 +126,11 @@ export class PipelineEvents extends Construct {
       sourceArn: this.ltxVideosRule.arn,
     });
     // Failures of the function itself are Lambda's asynchronous retries, then its on-failure destination.
+    const renderDelivery = asyncDelivery('render');
     new LambdaFunctionEventInvokeConfig(this, 'render-async', {
       functionName: props.renderFunction.functionName,
-      maximumRetryAttempts: RENDER_ASYNC_RETRIES,
-      maximumEventAgeInSeconds: TARGET_RETRY.maximumEventAgeInSeconds,
+      maximumRetryAttempts: renderDelivery.maximumRetryAttempts,
+      maximumEventAgeInSeconds: renderDelivery.maximumEventAgeSeconds,
       destinationConfig: { onFailure: { destination: props.renderDeadLetterQueue.arn } },
     });
 

@@ -197,5 +197,7 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, 'cdn_domain', { value: cdn.distribution.domainName, description: 'CloudFront domain serving renders/ and thumbnails/.' });
     new TerraformOutput(this, 'event_bus_name', { value: bus.name, description: 'Custom EventBridge bus with the pipeline\'s domain events.' });
     new TerraformOutput(this, 'ltx_queue_url', { value: ltxQueues.queue.url, description: 'Queue of photos waiting for an LTX slot.' });
+    new TerraformOutput(this, 'ltx_dead_letter_queue_url', { value: ltxQueues.deadLetterQueue.url, description: 'Photo events the LTX step gave up on: `video-pipeline dlq list` (LTX_DEAD_LETTER_QUEUE_URL).' });
+    new TerraformOutput(this, 'render_dead_letter_queue_url', { value: renderDlq.queue.url, description: 'Clip events the render step gave up on: `video-pipeline dlq list --queue render` (RENDER_DEAD_LETTER_QUEUE_URL).' });
   }
 }

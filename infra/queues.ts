@@ -1,12 +1,6 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
-
-/** AWS's advice for an SQS event source: visibility timeout at least six times the function timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** Deliveries of one photo's event before it is parked in the dead-letter queue. */
-export const LTX_MAX_RECEIVE_COUNT = 3;
-/** Dead letters are kept for the maximum SQS allows: someone has to look at them. */
-const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+import { LTX_QUEUE, routeFor, visibilityTimeoutSeconds } from '../shared/domain/pipeline-topology';
 
 /**
  * The work queue in front of the LTX function, and its dead-letter queue. LTX's quota counts
@@ -19,19 +13,18 @@ export class LtxQueues extends Construct {
   constructor(scope: Construct, id: string, props: { namePrefix: string; functionTimeoutSeconds: number }) {
     super(scope, id);
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
-      name: `${props.namePrefix}-ltx-dlq`,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      name: `${props.namePrefix}-${LTX_QUEUE.deadLetterName}`,
+      messageRetentionSeconds: LTX_QUEUE.deadLetterRetentionSeconds,
       sqsManagedSseEnabled: true,
     });
     this.queue = new SqsQueue(this, 'queue', {
-      name: `${props.namePrefix}-ltx`,
+      name: `${props.namePrefix}-${LTX_QUEUE.name}`,
       // A message in flight must stay hidden for longer than the function may hold it (plus retries of
       // the invoke itself), or a second LTX call would start for the same photo.
-      visibilityTimeoutSeconds: props.functionTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
-      // Four days: a weekend-long LTX outage drains when it ends.
-      messageRetentionSeconds: 4 * 24 * 3600,
+      visibilityTimeoutSeconds: visibilityTimeoutSeconds(LTX_QUEUE, props.functionTimeoutSeconds),
+      messageRetentionSeconds: LTX_QUEUE.messageRetentionSeconds,
       sqsManagedSseEnabled: true,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: LTX_MAX_RECEIVE_COUNT }),
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: LTX_QUEUE.maxReceiveCount }),
     });
   }
 }
@@ -41,9 +34,11 @@ export class RenderDeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
   constructor(scope: Construct, id: string, props: { namePrefix: string }) {
     super(scope, id);
+    const render = routeFor('render').delivery;
+    if (render.kind !== 'async') throw new Error('shared/domain/pipeline-topology.ts no longer invokes render asynchronously: build its queue here');
     this.queue = new SqsQueue(this, 'dlq', {
-      name: `${props.namePrefix}-render-dlq`,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      name: `${props.namePrefix}-${render.deadLetterName}`,
+      messageRetentionSeconds: render.deadLetterRetentionSeconds,
       sqsManagedSseEnabled: true,
     });
   }

@@ -44,6 +44,7 @@ if (info) {
     dataDir: resolve(settings.dataDir),
     realLtx: settings.realLtx,
     env: settings.env,
+    ports: settings.ports,
     staticDir: resolve('web/public'),
     logger: createReadableLogger({ level: settings.verbose ? 'debug' : 'info' }),
   });

@@ -1,3 +1,5 @@
+import { portsFromBase, type LocalPorts } from './local-ports';
+
 /** Settings of the local stack's own commands (`npm start`, `npm run demo`), from the same environment. */
 export interface LocalStackSettings {
   dataDir: string;
@@ -5,6 +7,8 @@ export interface LocalStackSettings {
   realLtx: { apiKey: string; apiUrl: string | undefined } | undefined;
   verbose: boolean;
   env: Record<string, string>;
+  /** From LOCAL_PORT_BASE (see local-ports.ts). */
+  ports: LocalPorts;
 }
 
 const PASSED_THROUGH = ['MAX_JOBS_PER_DAY', 'ANONYMOUS_JOBS_PER_DAY', 'MAX_JOBS_PER_DAY_TOTAL', 'STUCK_JOB_MINUTES', 'MAX_JOB_ATTEMPTS', 'DEFAULT_CAMERA_MOTION', 'DEFAULT_MUSIC_FILE', 'LTX_MODEL', 'LTX_RESOLUTION', 'LTX_FPS', 'REMOTION_BROWSER_EXECUTABLE', 'ALLOWED_ORIGINS', 'OPERATOR_USER_ID'];
@@ -17,5 +21,6 @@ export function loadLocalStackSettings(env: Record<string, string | undefined> =
     realLtx: env.LTX_API_KEY ? { apiKey: env.LTX_API_KEY, apiUrl: env.LTX_API_URL || undefined } : undefined,
     verbose: env.VERBOSE === '1' || env.VERBOSE === 'true',
     env: passed,
+    ports: portsFromBase(env.LOCAL_PORT_BASE),
   };
 }

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
-import { RULES, type PipelineTarget } from '../shared/domain/event-patterns';
 import { type Logger } from '../shared/ports/logger';
 import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/composition/pipeline-clients';
@@ -12,7 +11,11 @@ import { createApiDeps } from '../shared/composition/api-deps';
 import { FUNCTION_SPECS } from '../infra/function-specs';
 import { createHandler as createRenderHandler } from '../handlers/render';
 import { LocalRemotionRenderer } from '../remotion/render-local';
-import { LocalEventBus, type BusTarget } from './event-bus/local-event-bus';
+import { LocalEventBus } from './event-bus/local-event-bus';
+import { wirePipelineRoutes } from './pipeline-routes';
+import { LocalQueues } from './sqs/local-queues';
+import { startSqsServer } from './sqs/sqs-server';
+import { DEFAULT_PORTS, type LocalPorts } from './local-ports';
 import { bridgeObjectEvents } from './event-bus/object-events-bridge';
 import { startPutEventsServer } from './event-bus/put-events-server';
 import { loadLocalCredentials } from './local-credentials';
@@ -30,8 +33,8 @@ import type { FunctionUrlHandler } from './function-url/serve-function-url';
 export interface LocalStackOptions {
   /** Where state persists (`.local/` for `npm start`); null keeps everything in memory/temp (tests). */
   dataDir: string | null;
-  /** Fixed ports for `npm start`; tests pass 0 everywhere (free ports). */
-  ports?: { web?: number; supabase?: number; s3?: number; ltx?: number; events?: number };
+  /** Ports of the servers (default: DEFAULT_PORTS, `npm start`'s); tests pass FREE_PORTS. */
+  ports?: LocalPorts;
   bucket?: string;
   /** Render size override (tests render 320x180); default: the job's resolution. */
   renderSize?: { width: number; height: number };
@@ -50,6 +53,11 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Delays of the event bus's retries (Lambda waits about 1 and 2 minutes; locally far less). */
   retryBackoffMs?: number[];
+  /**
+   * TEST ONLY: the queues' visibility timeout in seconds. Default as in AWS: the topology's factor
+   * times the consuming function's timeout (an hour for the LTX queue).
+   */
+  queueVisibilityTimeoutSeconds?: number;
   sweepIntervalMs?: number;
   staticDir?: string;
   logger?: Logger;
@@ -70,13 +78,16 @@ export interface LocalStackOptions {
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
+/** The local stack's resource names, as `namePrefix` names the deployed ones. */
+const NAME_PREFIX = 'villa-video-local';
+
 /**
  * The whole pipeline on one machine: object store, event bus, Supabase-compatible API, LTX stand-in,
  * local Remotion, and the web API, wired with the same rule patterns and handlers as AWS.
  */
 export async function startLocalStack(options: LocalStackOptions) {
   const logger = options.logger ?? createReadableLogger({ fields: { stack: 'local' } });
-  const ports = options.ports ?? {};
+  const ports = options.ports ?? DEFAULT_PORTS;
   const bucket = options.bucket ?? 'villa-video-local';
   const startedAt = new Date();
   const stops: Array<() => Promise<void>> = [];
@@ -86,7 +97,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   try {
     const credentials = await loadLocalCredentials(options.dataDir);
     const supabase = await startSupabaseLocal({
-      port: ports.supabase ?? 54321,
+      port: ports.supabase,
       dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
       ...(options.accessTokenAlgorithm ? { accessTokenAlgorithm: options.accessTokenAlgorithm } : {}),
       databaseUrl: options.databaseUrl,
@@ -95,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     });
     stops.push(() => supabase.stop());
     const objectStore = await startObjectStore({
-      port: ports.s3 ?? 4568,
+      port: ports.s3,
       dataDir: options.dataDir ? join(options.dataDir, 's3') : null,
       bucket,
       accessKeyId: credentials.s3AccessKeyId,
@@ -106,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     const ltx = options.realLtx
       ? null
       : await startLtxServer({
-          port: ports.ltx ?? 4010,
+          port: ports.ltx,
           apiKey: ltxApiKey,
           maxConcurrency: options.ltxConcurrency ?? 2,
           clipSize: options.ltxClipSize,
@@ -116,12 +127,26 @@ export async function startLocalStack(options: LocalStackOptions) {
     if (ltx) stops.push(() => ltx.stop());
     const bus = new LocalEventBus({ log: (line) => logger.log('warn', line, { part: 'event-bus' }) });
     stops.push(() => bus.close());
-    const putEvents = await startPutEventsServer({ bus, port: ports.events ?? 4020 });
+    const putEvents = await startPutEventsServer({
+      bus,
+      port: ports.events,
+      credentials: { accessKeyId: credentials.s3AccessKeyId, secretAccessKey: credentials.s3SecretAccessKey },
+    });
     stops.push(() => putEvents.stop());
     const unbridge = bridgeObjectEvents(objectStore, bus);
     stops.push(async () => unbridge());
+    const queues = new LocalQueues('000000000000', objectStore.region);
+    // SQS is durable: a persisted stack keeps its queued and dead-lettered messages across restarts.
+    if (options.dataDir) await queues.persistTo(join(options.dataDir, 'sqs.json'));
+    stops.push(async () => queues.close());
+    const sqs = await startSqsServer({
+      queues,
+      port: ports.sqs,
+      credentials: { accessKeyId: credentials.s3AccessKeyId, secretAccessKey: credentials.s3SecretAccessKey },
+    });
+    stops.push(() => sqs.stop());
 
-    const webPort = ports.web ?? 3000;
+    const webPort = ports.web;
     const env: Record<string, string> = {
       AWS_REGION: objectStore.region,
       BUCKET_NAME: bucket,
@@ -135,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       LTX_API_KEY: ltxApiKey,
       EVENTBRIDGE_ENDPOINT: putEvents.endpoint,
       EVENT_BUS_NAME: 'villa-video-local',
+      SQS_ENDPOINT: sqs.endpoint,
       RENDERER: 'local',
       // The local demo signs in as an anonymous guest; in AWS guests get none unless the operator says so.
       ANONYMOUS_JOBS_PER_DAY: '10',
@@ -206,14 +232,29 @@ export async function startLocalStack(options: LocalStackOptions) {
       renderer,
       config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
-    const backoffMs = options.retryBackoffMs ?? [2000, 4000];
-    // The same rule list as the AWS stack (shared/domain/event-patterns.ts); only the targets are local.
-    const targets: Record<PipelineTarget, BusTarget> = {
-      ltx: { name: 'ltx', invoke: ltxHandler, maxConcurrency: options.ltxConcurrency ?? 2, backoffMs },
-      // Renders use every core; two at once would only slow both down.
-      render: { name: 'render', invoke: renderHandler, maxConcurrency: 1, backoffMs },
+    // The same topology as the AWS stack (shared/domain/pipeline-topology.ts); only the targets are local.
+    const routes = wirePipelineRoutes({
+      bus,
+      queues,
+      bucket,
+      namePrefix: NAME_PREFIX,
+      functions: {
+        ltx: { invoke: ltxHandler, timeoutSeconds: FUNCTION_SPECS.ltx.timeout, maximumConcurrency: options.ltxConcurrency ?? 2 },
+        // Renders use every core; two at once would only slow both down.
+        render: { invoke: renderHandler, timeoutSeconds: FUNCTION_SPECS.render.timeout, maximumConcurrency: 1 },
+      },
+      ...(options.queueVisibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
+      asyncBackoffMs: options.retryBackoffMs ?? [2000, 4000],
+      functionArn: (target) => `arn:aws:lambda:${objectStore.region}:000000000000:function:${NAME_PREFIX}-${target}`,
+      log: (line) => logger.log('warn', line, { part: 'sqs' }),
+    });
+    stops.push(() => routes.stop());
+    const queueUrls = {
+      ltxQueueUrl: sqs.queueUrl(routes.queueNames.ltx!.queue ?? routes.queueNames.ltx!.deadLetterQueue),
+      ltxDeadLetterQueueUrl: sqs.queueUrl(routes.queueNames.ltx!.deadLetterQueue),
+      ...(routes.queueNames.render?.queue ? { renderQueueUrl: sqs.queueUrl(routes.queueNames.render.queue) } : {}),
+      renderDeadLetterQueueUrl: sqs.queueUrl(routes.queueNames.render!.deadLetterQueue),
     };
-    for (const rule of RULES) bus.addRule({ name: rule.name, pattern: rule.pattern(bucket), target: targets[rule.target] });
 
     const sweepDeps = { store: clients.store, jobs: clients.jobs, reporter: clients.reporter, logger: logger.child({ fn: 'sweep' }), config };
     // Anything still in flight from before this start was abandoned by a previous process.
@@ -237,6 +278,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       ltxApiUrl: env.LTX_API_URL,
       eventBridgeEndpoint: putEvents.endpoint,
       eventBusName: env.EVENT_BUS_NAME,
+      sqsEndpoint: sqs.endpoint,
+      ...queueUrls,
     };
     if (options.dataDir) {
       await mkdir(options.dataDir, { recursive: true });
@@ -251,6 +294,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       ltx,
       bus,
       putEvents,
+      queues,
+      sqs,
+      routes,
+      /** Resolves once nothing is on the bus, in a queue or running. */
+      idle: () => routes.idle(),
       web,
       renderer,
       /** One sweep now; `olderThan` overrides the stuck deadline, `now` pretends a later time (tests). */
@@ -261,7 +309,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     await stopAll();
     const { code, port } = err as { code?: string; port?: number };
     if (code === 'EADDRINUSE') {
-      throw new Error(`port ${port} on 127.0.0.1 is already in use: is another local stack (npm start) running? Stop it, or use it: npm run demo finds a running stack by ${join(options.dataDir ?? '.local', 'stack.json')}.`, { cause: err });
+      throw new Error(`port ${port} on 127.0.0.1 is already in use: is another local stack (npm start) running? Stop it, use it (npm run demo finds a running stack by ${join(options.dataDir ?? '.local', 'stack.json')}), or start this one beside it with LOCAL_PORT_BASE=N (ports N to N+5) and its own LOCAL_DATA_DIR.`, { cause: err });
     }
     throw err;
   }

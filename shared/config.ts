@@ -33,6 +33,10 @@ const envSchema = z.object({
   DEFAULT_MUSIC_FILE: z.enum(MUSIC_FILES).default(BUILTIN_JOB_DEFAULTS.musicFile as (typeof MUSIC_FILES)[number]),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   EVENTBRIDGE_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: z.url().optional(),
+  LTX_QUEUE_URL: z.url().optional(),
+  LTX_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  RENDER_DEAD_LETTER_QUEUE_URL: z.url().optional(),
   PUBLIC_MEDIA_BASE_URL: z.url().optional(),
   CDN_BASE_URL: z.url().optional(),
   RENDERER: z.enum(['local', 'lambda']).default('local'),
@@ -61,6 +65,8 @@ export interface PipelineConfig {
   ltx: { apiUrl: string; apiKey: SecretRef | undefined; timeoutMs: number };
   jobDefaults: JobDefaults;
   eventBus: { name: string; endpoint: string | undefined };
+  /** SQS, for the operator's dead-letter commands (the functions receive their messages from Lambda). */
+  queues: { endpoint: string | undefined; ltxUrl: string | undefined; ltxDeadLetterUrl: string | undefined; renderDeadLetterUrl: string | undefined };
   /** Base URL under which `renders/` and `thumbnails/` keys are served (CloudFront, or the local stack's /media/). */
   publicMediaBaseUrl: string | undefined;
   renderer:
@@ -128,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fps: e.LTX_FPS,
     },
     eventBus: { name: e.EVENT_BUS_NAME, endpoint: e.EVENTBRIDGE_ENDPOINT },
+    queues: { endpoint: e.SQS_ENDPOINT, ltxUrl: e.LTX_QUEUE_URL, ltxDeadLetterUrl: e.LTX_DEAD_LETTER_QUEUE_URL, renderDeadLetterUrl: e.RENDER_DEAD_LETTER_QUEUE_URL },
     publicMediaBaseUrl: e.CDN_BASE_URL ?? e.PUBLIC_MEDIA_BASE_URL,
     renderer,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),

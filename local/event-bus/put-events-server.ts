@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { authenticateJsonRequest } from '../aws-json/authenticate-json-request';
 import type { LocalEventBus } from './local-event-bus';
 
 /**
  * EventBridge's `PutEvents` over its JSON 1.1 protocol, so `@aws-sdk/client-eventbridge` runs
- * unchanged against the local bus (endpoint override, any credentials). Entries are validated as
+ * unchanged against the local bus (endpoint override and the stack's credentials). As in AWS, the
+ * request must carry a valid SigV4 signature (service `events`) with those credentials, and entries
+ * whose Source starts with `aws.` are refused one by one with NotAuthorizedForSourceException: only
+ * AWS services emit those (here: the S3 server's own notifications, put on the bus directly), so no
+ * caller can forge an S3 `Object Created` event for someone else's key. Entries are validated as
  * EventBridge does (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
  * 1 to 10 entries, Source, DetailType and Detail required, Detail a JSON object, the request at most
  * 256 KB counted as in "Calculating PutEvents event entry size". Accepted entries become events on
@@ -15,6 +20,8 @@ import type { LocalEventBus } from './local-event-bus';
 
 export interface PutEventsServerOptions {
   bus: Pick<LocalEventBus, 'putEvent'>;
+  /** The only credentials whose signatures are accepted (the stack's). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   /** Default 4020; 0 picks a free port. */
   port?: number;
   host?: string;
@@ -90,6 +97,8 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
     if (e.Resources !== undefined && (!Array.isArray(e.Resources) || e.Resources.some((r) => typeof r !== 'string'))) {
       return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Resources must be a list of strings.' };
     }
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-troubleshooting.html
+    if ((e.Source as string).startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
     const time = parseTime(e.Time);
     if (time === null) return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter Time is not a valid timestamp: ${JSON.stringify(e.Time)}.` };
     const event: PutEvent['event'] = {
@@ -124,7 +133,7 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -132,7 +141,7 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
       if (size > MAX_BODY_BYTES) throw new ClientError('ValidationException', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
       chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 
   function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
@@ -146,12 +155,15 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method !== 'POST') throw new ClientError('UnknownOperationException', `Only POST is supported, received ${req.method}.`, 405);
+      const bytes = await readBody(req);
+      // Authentication first, as AWS: an unsigned caller learns nothing about the operations.
+      const refusal = authenticateJsonRequest({ method: req.method, url: req.url ?? '/', headers: req.headers }, bytes, options.credentials, 'events');
+      if (refusal) throw new ClientError(refusal.type, refusal.message, refusal.status);
       const target = req.headers['x-amz-target'];
       if (target !== 'AWSEvents.PutEvents') throw new ClientError('UnknownOperationException', `Unsupported operation ${String(target)}: only AWSEvents.PutEvents is served locally.`);
-      const text = await readBody(req);
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(bytes.toString('utf8'));
       } catch {
         throw new ClientError('SerializationException', 'The request body is not valid JSON.');
       }

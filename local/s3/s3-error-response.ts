@@ -5,9 +5,19 @@ const escapeXml = (text: string): string =>
   text.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch] as string);
 
 /** Answers with S3's XML error document, keeping CORS headers so a browser can read the refusal. */
-export function sendS3Error(res: ServerResponse, status: number, code: string, message: string, corsOrigin: string | undefined): void {
+export function sendS3Error(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  corsOrigin: string | undefined,
+  details: Record<string, string> = {},
+): void {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+  const extra = Object.entries(details)
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('');
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId></Error>`;
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/xml',
     'Content-Length': Buffer.byteLength(body),

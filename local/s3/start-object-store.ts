@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { corsConfigurationXml } from './cors-configuration';
 import { verifyPostPolicy } from './post-policy';
 import { sendS3Error } from './s3-error-response';
 import { verifySigV4 } from './verify-sigv4';
+import { hasBodyDigest, readBody, replayRequest, verifyBodyDigests } from './body-digests';
 
 /**
  * The local S3: @20minutes/s3rver for storage, behind a thin HTTP front that adds what it lacks:
@@ -178,7 +179,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
       const refusal = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, { accessKeyId, secretAccessKey });
       if (refusal) {
         log(`refused ${method} ${url.pathname}: ${refusal.code}`);
-        return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors);
+        return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors, refusal.details);
       }
       // s3rver reads the copy source with decodeURI, which leaves "%2F" as is; S3 decodes it fully.
       const copySource = req.headers['x-amz-copy-source'];
@@ -188,6 +189,17 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
         } catch {
           return sendS3Error(res, 400, 'InvalidArgument', `Invalid copy source encoding: ${copySource}`, cors);
         }
+      }
+      // S3 checks the body against the digests the request names before storing anything.
+      if (hasBodyDigest(req)) {
+        const body = await readBody(req, maxPostBytes);
+        if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `The local S3 verifies digests of bodies up to ${maxPostBytes} bytes.`, cors);
+        const mismatch = verifyBodyDigests(req, body);
+        if (mismatch) {
+          log(`refused ${method} ${url.pathname}: ${mismatch.code}`);
+          return sendS3Error(res, mismatch.status, mismatch.code, mismatch.message, cors);
+        }
+        return forward(replayRequest(req, body), res, url);
       }
       return forward(req, res, url);
     }
@@ -226,16 +238,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
     const refusal = verifyPostPolicy(fields, fileSize, bucket, { accessKeyId, secretAccessKey });
     if (refusal) return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors);
     // The body is consumed: hand s3rver a replay of it on the same socket.
-    const replay = new IncomingMessage(req.socket);
-    replay.method = req.method;
-    replay.url = req.url;
-    replay.headers = req.headers;
-    replay.rawHeaders = req.rawHeaders;
-    replay.httpVersion = req.httpVersion;
-    // Marks the message as fully received: otherwise its end is taken for an abort and the socket destroyed.
-    replay.complete = true;
-    replay.push(body);
-    replay.push(null);
+    const replay = replayRequest(req, body);
     return forward(replay, res, url);
   }
 

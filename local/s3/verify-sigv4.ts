@@ -8,6 +8,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  * trailing slash today's SDK signs (`/bucket/?list-type=2`), so ListObjectsV2 always failed: the
  * front verifies instead and lets s3rver store. Every header named in SignedHeaders is part of the
  * signature, which is what makes a presigned PUT refuse another Content-Type or Content-Length.
+ * Every `x-amz-*` header the request carries must be signed, as S3 requires: otherwise anyone holding
+ * a presigned PUT could add metadata, tagging, a website redirect or `x-amz-copy-source` (turning the
+ * upload into a copy of another object) without the signer's consent.
  * Not verified: the payload hash against the body (S3 does; the SDK sends a correct one anyway).
  */
 
@@ -15,6 +18,8 @@ export interface SigV4Refusal {
   status: number;
   code: string;
   message: string;
+  /** Extra elements of S3's error document (e.g. HeadersNotSigned). */
+  details?: Record<string, string>;
 }
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -72,10 +77,18 @@ function parseAmzDate(text: string): number {
   return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : Number.NaN;
 }
 
+/**
+ * Which service the request must be signed for. S3 carries the payload hash in x-amz-content-sha256
+ * (or UNSIGNED-PAYLOAD when presigned); JSON services (EventBridge, SQS) sign the body's SHA-256,
+ * which the caller computes from the bytes it read and passes as `bodySha256`.
+ */
+export type SigV4Service = { service: 's3' } | { service: 'events' | 'sqs'; bodySha256: string };
+
 export function verifySigV4(
   req: { method: string; url: string; headers: IncomingHttpHeaders },
   credentials: { accessKeyId: string; secretAccessKey: string },
   now: number = Date.now(),
+  signedFor: SigV4Service = { service: 's3' },
 ): SigV4Refusal | null {
   const queryAt = req.url.indexOf('?');
   const rawPath = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
@@ -95,6 +108,10 @@ export function verifySigV4(
     [credential, signedHeaders, signature] = [m[1] as string, (m[2] as string).split(';'), m[3] as string];
     amzDate = headerValue(req.headers, 'x-amz-date');
     payloadHash = headerValue(req.headers, 'x-amz-content-sha256');
+    if (signedFor.service !== 's3') {
+      if (payloadHash !== '' && payloadHash !== signedFor.bodySha256) return refuse('SignatureDoesNotMatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+      payloadHash = signedFor.bodySha256;
+    }
     if (payloadHash === '') return refuse('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', 400);
     const time = parseAmzDate(amzDate);
     if (Number.isNaN(time)) return refuse('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
@@ -119,10 +136,16 @@ export function verifySigV4(
 
   const [accessKeyId, date, region, service, terminator] = credential.split('/');
   if (accessKeyId !== credentials.accessKeyId) return refuse('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  if (!date || !region || service !== 's3' || terminator !== 'aws4_request' || !amzDate.startsWith(date)) {
+  if (!date || !region || service !== signedFor.service || terminator !== 'aws4_request' || !amzDate.startsWith(date)) {
     return refuse('AuthorizationHeaderMalformed', `The credential scope is malformed: ${credential}`, 400);
   }
   if (!signedHeaders.includes('host')) return refuse('AccessDenied', 'The host header must be signed.');
+  // S3: "There were headers present in the request which were not signed" (403 AccessDenied, with
+  // HeadersNotSigned naming them), for header-signed and presigned requests alike.
+  const unsigned = Object.keys(req.headers).filter((name) => name.toLowerCase().startsWith('x-amz-') && !signedHeaders.includes(name.toLowerCase()));
+  if (unsigned.length > 0) {
+    return { ...refuse('AccessDenied', 'There were headers present in the request which were not signed'), details: { HeadersNotSigned: unsigned.join(', ') } };
+  }
 
   const canonicalRequest = [
     req.method,

@@ -1,5 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PipelineConfig } from '../config';
 import { EventBridgeDomainEvents } from '../adapters/eventbridge-domain-events';
 import { JobReporter } from '../pipeline/job-reporter';
@@ -12,32 +10,21 @@ import { LtxVideoGenerator } from '../adapters/ltx/ltx-video-generator';
 import { createAccessTokenVerifier } from '../adapters/verify-access-token';
 import { ConfigError } from '../domain/errors';
 import { createSupabaseClient } from '../adapters/supabase/create-supabase-client';
+import { createEventBridgeClient, createS3Client, staticCredentials } from './aws-clients';
 
 /**
  * Builds the real clients from configuration: what every handler needs, created once per cold start.
  * Tests and the local stack call the same function with their own configuration.
  */
 export async function createPipelineClients(config: PipelineConfig, logger: Logger) {
-  const credentials =
-    config.s3.accessKeyId && config.s3.secretAccessKey ? { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey } : undefined;
-  const s3 = new S3Client({
-    region: config.region,
-    endpoint: config.s3.endpoint,
-    forcePathStyle: Boolean(config.s3.endpoint),
-    credentials,
-    // S3-compatible servers (the local stack's included) do not decode aws-chunked bodies with
-    // trailing checksums, the SDK's default for streamed uploads; AWS itself keeps the default.
-    ...(config.s3.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
-  });
+  // One client configuration for AWS and the local stack: only endpoints and credentials differ.
+  const credentials = staticCredentials(config);
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3.endpoint, credentials });
   const store = new S3ObjectStore({ bucket: config.bucket, client: s3 });
   const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
   const supabase = createSupabaseClient(config.supabase.url, serviceRoleKey);
   const jobs = new SupabaseJobStore(supabase);
-  const eventBridge = new EventBridgeClient({
-    region: config.region,
-    endpoint: config.eventBus.endpoint,
-    ...(config.eventBus.endpoint ? { credentials: credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  const eventBridge = createEventBridgeClient({ region: config.region, endpoint: config.eventBus.endpoint, credentials });
   const events = new EventBridgeDomainEvents(eventBridge, config.eventBus.name, logger);
   const reporter = new JobReporter(jobs, events, logger);
   return { s3, store, supabase, jobs, events, reporter };

@@ -23,8 +23,9 @@ let afterRender: (() => void) | undefined;
 
 beforeAll(async () => {
   ({ stack, logs } = await startTestStack({
-    // Lambda retries after about 1 and 2 minutes; scaled down, but long enough to outlast a short outage.
-    retryBackoffMs: [300, 3000],
+    // Lambda retries a render once (shared/domain/pipeline-topology.ts), after about a minute; scaled
+    // down, but long enough to outlast a short outage.
+    retryBackoffMs: [2500],
     renderer: ({ store }) => {
       const copier = new CopyClipRenderer(store);
       const renderer: Renderer = {
@@ -87,7 +88,7 @@ describe('the database down when a render finishes', () => {
     await expect.poll(() => rendersOf(jobId), { timeout: 90_000, interval: 200 }).toBe(1);
     // Every delivery of the clip's event fails while the database is down, then the bus gives up.
     await expect.poll(() => stack.bus.failures().length, { timeout: 30_000, interval: 100 }).toBe(failuresBefore + 1);
-    await stack.bus.idle();
+    await stack.idle();
     stack.supabase.setUnavailable(false);
     const left = (await stack.clients.jobs.get(jobId))!;
     expect(left.status).toBe('rendering');

@@ -55,7 +55,7 @@ describe('each event delivered five times', () => {
     ]);
     const jobIds = [...uploads, ...drops];
     const jobs = await Promise.all(jobIds.map((id) => waitForJobEnd(stack, id, 60_000)));
-    await stack.bus.idle();
+    await stack.idle();
     for (const job of jobs) expect(job).toMatchObject({ status: 'completed', error: null });
 
     const check = async () => {
@@ -76,7 +76,7 @@ describe('each event delivered five times', () => {
     const ours = seen.filter((n) => jobIds.some((id) => n.key.includes(id)) || dropped.includes(n.key));
     expect(ours.length).toBeGreaterThanOrEqual(jobIds.length * 2);
     for (const n of ours) for (let i = 0; i < COPIES; i++) stack.bus.putEvent(toEvent(n));
-    await stack.bus.idle();
+    await stack.idle();
     await check();
     expect(stack.bus.failures()).toEqual([]);
   });

@@ -31,7 +31,7 @@ export interface StackChild {
 }
 
 /** Free ports picked now and reused across restarts (the stored media URLs name the web port). */
-export async function pickPorts(): Promise<{ web: number; supabase: number; s3: number; ltx: number; events: number }> {
+export async function pickPorts(): Promise<{ web: number; supabase: number; s3: number; ltx: number; events: number; sqs: number }> {
   const one = () =>
     new Promise<number>((resolve, reject) => {
       const server = createServer();
@@ -43,12 +43,12 @@ export async function pickPorts(): Promise<{ web: number; supabase: number; s3: 
     });
   const ports: number[] = [];
   // Sequential binds could hand back the same port once it is closed: keep asking until all differ.
-  while (ports.length < 5) {
+  while (ports.length < 6) {
     const port = await one();
     if (!ports.includes(port)) ports.push(port);
   }
-  const [web, supabase, s3, ltx, events] = ports as [number, number, number, number, number];
-  return { web, supabase, s3, ltx, events };
+  const [web, supabase, s3, ltx, events, sqs] = ports as [number, number, number, number, number, number];
+  return { web, supabase, s3, ltx, events, sqs };
 }
 
 function exited(child: ChildProcess): Promise<void> {

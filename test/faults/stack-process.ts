@@ -12,7 +12,7 @@ import { createReadableLogger } from '../../shared/adapters/readable-logger';
 
 interface ProcessOptions {
   dataDir: string;
-  ports: { web: number; supabase: number; s3: number; ltx: number; events: number };
+  ports: { web: number; supabase: number; s3: number; ltx: number; events: number; sqs: number };
   /** Hold every LTX answer this long, so the test can catch the job in `generating`. */
   ltxHangMs?: number;
 }
@@ -27,6 +27,7 @@ const stack = await startLocalStack({
     renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
   retryBackoffMs: [200, 400],
+  queueVisibilityTimeoutSeconds: 5,
   logger,
 });
 if (options.ltxHangMs) stack.ltx?.setFault({ kind: 'hang', ms: options.ltxHangMs });

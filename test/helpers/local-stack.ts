@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { FREE_PORTS } from '../../local/local-ports';
 import { recordingLogger } from './recording-logger';
 import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { TEST_AUTH_RATE_LIMITS } from '../local/supabase/supabase-test-helpers';
@@ -18,7 +19,11 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   try {
     const stack = await startLocalStack({
       dataDir: null,
-      ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+      ports: FREE_PORTS,
+      // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
+      // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
+      // SQS hands the same photo to a second invocation.
+      queueVisibilityTimeoutSeconds: 5,
       renderSize: { width: 320, height: 180 },
       renderFps: 10,
       ltxClipSize: { width: 320, height: 180 },

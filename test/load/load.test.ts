@@ -77,7 +77,7 @@ describe('load', () => {
       const { count } = await stack.clients.supabase.from('generated_videos').select('id', { count: 'exact', head: true }).in('id', jobIds);
       return count;
     }, { timeout: 110_000, interval: 500 }).toBe(50);
-    await stack.bus.idle();
+    await stack.idle();
     const { data: jobs } = await stack.clients.supabase.from('video_jobs').select('id, status, error').in('id', jobIds);
     expect(jobs).toHaveLength(50);
     expect(jobs!.filter((j) => j.status !== 'completed')).toEqual([]);
@@ -89,7 +89,7 @@ describe('load', () => {
     expect(ltx.maxConcurrentSeen).toBe(LTX_LIMIT);
     expect(ltx.concurrencyRejected).toBe(0);
     const bus = stack.bus.stats();
-    expect(bus.ltx!.maxConcurrentSeen).toBeLessThanOrEqual(LTX_LIMIT);
+    expect(stack.routes.eventSources.ltx!.stats().maxConcurrentSeen).toBeLessThanOrEqual(LTX_LIMIT);
     expect(bus.render!.maxConcurrentSeen).toBe(1);
     expect(copier.maxConcurrentSeen).toBe(1);
     expect(stack.bus.failures()).toEqual([]);

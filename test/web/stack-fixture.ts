@@ -3,6 +3,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { createReadableLogger } from '../../shared/adapters/readable-logger';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { FREE_PORTS } from '../../local/local-ports';
 
 // Node 20 has no global WebSocket and supabase-js needs one as soon as a client is created (the
 // stack's own service-role client included).
@@ -12,7 +13,11 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 export function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   return startLocalStack({
     dataDir: null,
-    ports: { web: 0, supabase: 0, s3: 0, ltx: 0, events: 0 },
+    ports: FREE_PORTS,
+    // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
+    // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
+    // SQS hands the same photo to a second invocation.
+    queueVisibilityTimeoutSeconds: 5,
     renderSize: { width: 320, height: 180 },
     renderFps: 10,
     ltxClipSize: { width: 320, height: 180 },

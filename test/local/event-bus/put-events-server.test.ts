@@ -1,4 +1,6 @@
-import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, EventBridgeServiceException, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createEventBridgeClient } from '../../../shared/composition/aws-clients';
+import { imagesCreatedPattern } from '../../../shared/domain/event-patterns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobStatusChangedDetailType, jobStatusChangedPattern, PIPELINE_EVENT_SOURCE } from '../../../shared/domain/event-patterns';
 import { LocalEventBus } from '../../../local/event-bus/local-event-bus';
@@ -8,12 +10,18 @@ let server: PutEventsServer;
 let bus: LocalEventBus;
 let client: EventBridgeClient;
 const heard: unknown[] = [];
+const forged: unknown[] = [];
+const CREDENTIALS = { accessKeyId: 'EVENTSKEY', secretAccessKey: 'events-secret-0123456789' };
+const clientWith = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+  new EventBridgeClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
 
 beforeAll(async () => {
   bus = new LocalEventBus({ log: () => {} });
   bus.addRule({ name: 'job-status', pattern: jobStatusChangedPattern(), target: { name: 'mailer', invoke: async (e) => void heard.push(e) } });
-  server = await startPutEventsServer({ bus, port: 0 });
-  client = new EventBridgeClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'any', secretAccessKey: 'any' }, maxAttempts: 1 });
+  bus.addRule({ name: 'images', pattern: imagesCreatedPattern('bucket'), target: { name: 'ltx', invoke: async (e) => void forged.push(e) } });
+  server = await startPutEventsServer({ bus, port: 0, credentials: CREDENTIALS });
+  // Built as the pipeline builds it.
+  client = createEventBridgeClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: CREDENTIALS });
 });
 afterAll(async () => {
   client?.destroy();
@@ -73,8 +81,49 @@ describe('PutEvents endpoint', () => {
   });
 
   it('answers other operations with UnknownOperationException', async () => {
-    const res = await fetch(server.endpoint, { method: 'POST', headers: { 'X-Amz-Target': 'AWSEvents.ListRules', 'Content-Type': 'application/x-amz-json-1.1' }, body: '{}' });
+    await expect(client.send(new ListRulesCommand({}))).rejects.toMatchObject({ name: 'UnknownOperationException' });
+  });
+});
+
+describe('PutEvents endpoint: forged calls change nothing and are answered as AWS answers them', () => {
+  const s3Entry = {
+    Source: 'aws.s3',
+    DetailType: 'Object Created',
+    Detail: JSON.stringify({ bucket: { name: 'bucket' }, object: { key: 'images/victim/job.jpg', size: 10, etag: 'x' }, reason: 'PutObject' }),
+  };
+
+  it('refuses an unsigned request (MissingAuthenticationTokenException)', async () => {
+    const before = server.recent().length;
+    const res = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: { 'X-Amz-Target': 'AWSEvents.PutEvents', 'Content-Type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ Entries: [statusEntry('completed')] }),
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(server.recent()).toHaveLength(before);
+  });
+
+  it('refuses an unknown key (UnrecognizedClientException) and a wrong secret (InvalidSignatureException)', async () => {
+    const before = server.recent().length;
+    const unknown = clientWith({ accessKeyId: 'SOMEONEELSE', secretAccessKey: CREDENTIALS.secretAccessKey });
+    await expect(unknown.send(new PutEventsCommand({ Entries: [statusEntry('completed')] }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    const wrongSecret = clientWith({ accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: 'guessed' });
+    await expect(wrongSecret.send(new PutEventsCommand({ Entries: [statusEntry('completed')] }))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    unknown.destroy();
+    wrongSecret.destroy();
+    expect(server.recent()).toHaveLength(before);
+  });
+
+  it('refuses aws.* sources entry by entry (NotAuthorizedForSourceException), even signed, and routes none of them', async () => {
+    const out = await client.send(new PutEventsCommand({ Entries: [s3Entry, statusEntry('queued'), { ...s3Entry, Source: 'aws.events' }] }));
+    expect(out.FailedEntryCount).toBe(2);
+    expect(out.Entries?.[0]).toEqual({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' });
+    expect(out.Entries?.[1]?.EventId).toBeDefined();
+    expect(out.Entries?.[2]?.ErrorCode).toBe('NotAuthorizedForSourceException');
+    await bus.idle();
+    expect(forged).toEqual([]);
+    expect(server.recent().some((r) => r.event.source.startsWith('aws.'))).toBe(false);
   });
 });

@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors';
 import { buildObjectCreatedEvent, decodeS3EventKey, encodeS3EventKey, parseObjectCreatedEvent } from '../../../shared/domain/object-created-event';
 import { objectCreatedEvent, TEST_BUCKET, withField } from '../../helpers/events';
+import { S3_OBJECT_CREATED_EXAMPLE } from '../../fixtures/aws/documented-events';
 
-// The "Object created" example of https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
-const awsExample = {
-  version: '0',
-  id: '17793124-05d4-b198-2fde-7ededc63b103',
-  'detail-type': 'Object Created',
-  source: 'aws.s3',
-  account: '111122223333',
-  time: '2021-11-12T00:00:00Z',
-  region: 'ca-central-1',
-  resources: ['arn:aws:s3:::amzn-s3-demo-bucket1'],
-  detail: {
-    version: '0',
-    bucket: { name: 'amzn-s3-demo-bucket1' },
-    object: { key: 'example-key', size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', 'version-id': 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', sequencer: '617f08299329d189' },
-    'request-id': 'N4N7GDK58NMKJ12R',
-    requester: '123456789012',
-    'source-ip-address': '1.2.3.4',
-    reason: 'PutObject',
-  },
-};
+const awsExample = S3_OBJECT_CREATED_EXAMPLE;
 
 describe('parseObjectCreatedEvent', () => {
   it("reads AWS's documented example", () => {

@@ -1,0 +1,101 @@
+/**
+ * How events reach the pipeline's functions, defined once: `infra/` synthesizes these queues, event
+ * source mappings and asynchronous-invocation settings for AWS, and the local stack builds its queues,
+ * pollers and bus targets from the same values, so the two cannot drift. Rule patterns live in
+ * event-patterns.ts; this module says what each rule delivers to, and with which semantics.
+ */
+import { RULES, type PipelineRule, type PipelineTarget } from './event-patterns';
+import { LTX_DEFAULT_CONCURRENCY } from './ltx/ltx-limits';
+
+/** A work queue with its dead-letter queue (SQS standard queues). */
+export interface QueueTopology {
+  /** Queue name after the deployment's name prefix: `${namePrefix}-${name}`. */
+  name: string;
+  deadLetterName: string;
+  /**
+   * Visibility timeout as a multiple of the consuming function's timeout: AWS's advice for an SQS
+   * event source is at least six times, so a message in flight (and the invoke's own retries) stays
+   * hidden and is never processed twice at once.
+   */
+  visibilityTimeoutFactor: number;
+  messageRetentionSeconds: number;
+  /** Dead letters are kept for the maximum SQS allows: someone has to look at them. */
+  deadLetterRetentionSeconds: number;
+  /** Receives of one message before SQS moves it to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+/** Lambda's SQS event source mapping (always with ReportBatchItemFailures). */
+export interface QueueDelivery {
+  kind: 'queue';
+  queue: QueueTopology;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  /** Concurrent invocations when the deployment does not say (SQS event sources accept 2 to 1000). */
+  defaultMaximumConcurrency: number;
+}
+
+/** EventBridge invoking the function asynchronously, with Lambda's retries and a dead-letter queue. */
+export interface AsyncDelivery {
+  kind: 'async';
+  /** Lambda's own retries of a failed invocation (0 to 2). */
+  maximumRetryAttempts: number;
+  maximumEventAgeSeconds: number;
+  deadLetterName: string;
+  deadLetterRetentionSeconds: number;
+}
+
+export type Delivery = QueueDelivery | AsyncDelivery;
+
+export interface TopologyRoute {
+  rule: PipelineRule;
+  target: PipelineTarget;
+  delivery: Delivery;
+}
+
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+
+/** images/ events wait here for an LTX slot: LTX's quota counts concurrent requests. */
+export const LTX_QUEUE: QueueTopology = {
+  name: 'ltx',
+  deadLetterName: 'ltx-dlq',
+  visibilityTimeoutFactor: 6,
+  // Four days: a weekend-long LTX outage drains when it ends.
+  messageRetentionSeconds: 4 * 24 * 3600,
+  deadLetterRetentionSeconds: FOURTEEN_DAYS,
+  maxReceiveCount: 3,
+};
+
+const DELIVERIES: Record<PipelineTarget, Delivery> = {
+  ltx: {
+    kind: 'queue',
+    queue: LTX_QUEUE,
+    // One photo per invocation: a batch of several would run LTX calls one after another inside one
+    // function timeout, and the concurrency cap would no longer equal LTX calls in flight.
+    batchSize: 1,
+    maximumBatchingWindowSeconds: 0,
+    defaultMaximumConcurrency: LTX_DEFAULT_CONCURRENCY,
+  },
+  render: {
+    kind: 'async',
+    // The handler is idempotent and records retryable failures itself: one more try, then the DLQ.
+    maximumRetryAttempts: 1,
+    maximumEventAgeSeconds: 3600,
+    deadLetterName: 'render-dlq',
+    deadLetterRetentionSeconds: FOURTEEN_DAYS,
+  },
+};
+
+/** Every rule with what it delivers to, in RULES order. */
+export const TOPOLOGY: readonly TopologyRoute[] = RULES.map((rule) => ({ rule, target: rule.target, delivery: DELIVERIES[rule.target] }));
+
+export function routeFor(target: PipelineTarget): TopologyRoute {
+  const route = TOPOLOGY.find((r) => r.target === target);
+  if (!route) throw new Error(`no rule delivers to ${target}`);
+  return route;
+}
+
+/** The visibility timeout of a queue consumed by a function with this timeout. */
+export function visibilityTimeoutSeconds(queue: QueueTopology, functionTimeoutSeconds: number): number {
+  return queue.visibilityTimeoutFactor * functionTimeoutSeconds;
+}
