@@ -5,30 +5,34 @@
  * 1. One 6 s 1920x1080 job end to end (POST /uploads, PUT, LTX stand-in at full size, Remotion at
  *    1080p), per stage as heard over Realtime, with the LTX generation and the render timed inside
  *    (wrapped generator and renderer): the rest is the pipeline's own overhead.
- * 2. Remotion's own `renderMedia` on the same composition, clip and size, against the pipeline's render.
+ * 2. The render settings side by side on that job's clip (bench/render/compare-settings.ts): the
+ *    product's (shared/domain/render-settings.ts, @remotion/media <Video>) against today's before the
+ *    render-speed work (<OffthreadVideo>, Remotion's defaults) and against plain FFmpeg making the same
+ *    video (Debian's ffmpeg, installed by the bench when missing), with SSIM/PSNR of the two renders;
+ *    the product's `renderMedia` against the pipeline's render; the expected Remotion Lambda time and
+ *    cost of every length and frame rate (shared/domain/lambda-render-plan.ts).
  * 3. S3 PUT start -> handler start (an extra rule on the stack's bus, same path as the real handlers).
  * 4. Database INSERT -> Realtime callback (bench/realtime.bench.ts, one subscriber and 50).
  * 5. POST /uploads with 50 concurrent clients.
  * 6. A burst of 20 small jobs (320x180): wall time against the sum of their stage times.
  */
-import { cpus, totalmem } from 'node:os';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { bundleTemplate, LocalRemotionRenderer } from '../remotion/render-local';
 import { durationInFramesFor } from '../shared/domain/video-template-timeline';
-import { chromeModeFor, resolveBrowserExecutable } from '../remotion/browser-executable';
-import { openBrowser, renderMedia, selectComposition } from '@remotion/renderer';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local/stack';
 import { FREE_PORTS } from '../local/local-ports';
 import { createSupabaseClient } from '../shared/adapters/supabase/create-supabase-client';
 import { silentLogger } from '../shared/adapters/silent-logger';
 import { type Renderer } from '../shared/ports/renderer';
-import { COMPOSITION_ID } from '../shared/domain/video-template';
 import type { VideoGenerator } from '../shared/ports/video-generator';
 import { runRealtimeBench } from './realtime.bench';
+import { compareRenderSettings, type SettingsComparison } from './render/compare-settings';
+import { lambdaEstimates } from './render/lambda-estimates';
+import { ensureSystemFfmpeg, systemFfmpegVersion } from './render/system-ffmpeg';
 
 const PHOTO = 'remotion/public/sample/villa.jpg';
 
@@ -140,8 +144,26 @@ async function benchFullJob(photo: Buffer) {
     const overheadMs = totalMs - ltxMs - renderMs;
     const job = (await stack.clients.jobs.get(jobId))!;
     const video = await stack.clients.store.head(job.video_key!);
-    // Remotion's own renderMedia, same composition, clip, props and size, for comparison.
-    const plain = await plainRenderMedia(stack, job.ltx_key!, job.options.title, job.options.subtitle, job.options.musicFile, 1920, 1080, job.options.fps, job.options.duration);
+    // The render settings side by side on this job's clip, props and size (and the product's renderMedia against the pipeline's render).
+    const outDir = resolve('.local/bench-render-full');
+    await mkdir(outDir, { recursive: true });
+    const clipUrl = await stack.clients.store.presignGet(job.ltx_key!, 3600);
+    const clipFile = join(outDir, 'clip.mp4');
+    await writeFile(clipFile, new Uint8Array(await (await fetch(clipUrl)).arrayBuffer()));
+    const settings = await compareRenderSettings({
+      ffmpeg,
+      clipFile,
+      clipUrl,
+      width: 1920,
+      height: 1080,
+      fps: job.options.fps,
+      seconds: job.options.duration,
+      outDir,
+      title: job.options.title,
+      subtitle: job.options.subtitle,
+      musicFile: job.options.musicFile,
+      log: (line) => console.log(`  ${line}`),
+    });
     const frames = durationInFramesFor(job.options.duration, job.options.fps);
     return {
       jobId,
@@ -160,32 +182,14 @@ async function benchFullJob(photo: Buffer) {
       render: {
         frames,
         pipelineFps: r1(frames / (renderMs / 1000)),
-        renderMediaFps: r1(frames / (plain.renderMediaMs / 1000)),
-        renderMediaMs: r1(plain.renderMediaMs),
-        pipelineVsRenderMedia: Number((renderMs / plain.renderMediaMs).toFixed(3)),
+        renderMediaFps: r1(settings.chosen.fps),
+        renderMediaMs: r1(settings.chosen.seconds * 1000),
+        pipelineVsRenderMedia: Number((renderMs / (settings.chosen.seconds * 1000)).toFixed(3)),
       },
+      settings,
     };
   } finally {
     await close();
-  }
-}
-
-async function plainRenderMedia(stack: LocalStack, clipKey: string, title: string, subtitle: string, musicFile: string, width: number, height: number, fps: number, seconds: number) {
-  const serveUrl = await bundleTemplate();
-  const clipUrl = await stack.clients.store.presignGet(clipKey, 3600);
-  const inputProps = { clipUrl, title, subtitle, musicFile, clipDurationSeconds: seconds };
-  const dir = await mkdtemp(join(tmpdir(), 'bench-render-'));
-  const executable = resolveBrowserExecutable(undefined);
-  const browser = await openBrowser('chrome', { browserExecutable: executable, chromeMode: chromeModeFor(executable), logLevel: 'error' });
-  try {
-    const t = performance.now();
-    const selected = await selectComposition({ serveUrl, id: COMPOSITION_ID, inputProps, puppeteerInstance: browser, logLevel: 'error' });
-    const composition = { ...selected, width, height, fps, durationInFrames: durationInFramesFor(seconds, fps) };
-    await renderMedia({ serveUrl, composition, inputProps, codec: 'h264', audioCodec: 'aac', enforceAudioTrack: true, outputLocation: join(dir, 'out.mp4'), puppeteerInstance: browser, logLevel: 'error' });
-    return { renderMediaMs: performance.now() - t, bytes: (await stat(join(dir, 'out.mp4'))).size };
-  } finally {
-    await browser.close({ silent: true }).catch(() => {});
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -264,10 +268,40 @@ async function benchBurst(photo: Buffer) {
   }
 }
 
+/** The issue's figures: `render` in .local/bench.json, beside the others. */
+function renderSummary(settings: SettingsComparison) {
+  const cpuPerFrame = settings.chosen.cpuSeconds === null ? NaN : settings.chosen.cpuSeconds / settings.frames;
+  return {
+    seconds: r1(settings.chosen.seconds),
+    fps: Number(settings.chosen.fps.toFixed(2)),
+    ffmpegReferenceSeconds: r1(settings.ffmpegReferenceSeconds),
+    ratioToFfmpeg: Number(settings.ratioToFfmpeg.toFixed(2)),
+    ssim: Number(settings.picture.ssim.toFixed(5)),
+    minSsim: Number(settings.picture.minSsim.toFixed(5)),
+    psnr: Number(settings.picture.psnr.toFixed(2)),
+    ffmpegReferenceCpuSeconds: settings.ffmpegReferenceCpuSeconds === null ? null : r1(settings.ffmpegReferenceCpuSeconds),
+    cpuSeconds: settings.chosen.cpuSeconds === null ? null : r1(settings.chosen.cpuSeconds),
+    cpuRatioToFfmpeg: settings.cpuRatioToFfmpeg === null ? null : Number(settings.cpuRatioToFfmpeg.toFixed(2)),
+    today: {
+      seconds: r1(settings.today.seconds),
+      fps: Number(settings.today.fps.toFixed(2)),
+      ratioToFfmpeg: Number(settings.todayRatioToFfmpeg.toFixed(2)),
+      cpuSeconds: settings.today.cpuSeconds === null ? null : r1(settings.today.cpuSeconds),
+      cpuRatioToFfmpeg: settings.todayCpuRatioToFfmpeg === null ? null : Number(settings.todayCpuRatioToFfmpeg.toFixed(2)),
+    },
+    speedupOverToday: Number(settings.speedup.toFixed(2)),
+    cpuSecondsPerFrame: Number(cpuPerFrame.toFixed(3)),
+    lambda: lambdaEstimates(cpuPerFrame),
+  };
+}
+
+const ffmpeg = ensureSystemFfmpeg();
 const photo = await readFile(resolve(PHOTO));
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
-console.log(`bench on ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}`);
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, ffmpeg: systemFfmpegVersion(ffmpeg) };
+const loadAverageAtStart = loadavg().map((l) => r1(l));
+console.log(`bench on ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.ffmpeg}; load average ${loadAverageAtStart.join(' ')}`);
 const full = await benchFullJob(photo);
+const render = renderSummary(full.settings);
 console.log('1080p job done');
 const micro = await benchMicro(photo);
 console.log('micro done');
@@ -282,14 +316,20 @@ const table = [
   { figure: '  pipeline overhead', value: `${r1(full.overheadMs / 1000)} s (${r1(full.overheadShare * 100)} %)`, target: '< 5 %' },
   { figure: '  stages heard over Realtime (ms)', value: JSON.stringify(full.stagesMs), target: '' },
   { figure: 'render fps: pipeline vs renderMedia', value: `${full.render.pipelineFps} vs ${full.render.renderMediaFps} (x${full.render.pipelineVsRenderMedia} time)`, target: 'within 10 %' },
+  { figure: '6 s 1080p render, chosen settings', value: `${render.seconds} s, ${render.fps} fps, x${render.ratioToFfmpeg} FFmpeg (${render.ffmpegReferenceSeconds} s)`, target: '<= x5 FFmpeg' },
+  { figure: '  in CPU seconds (less load-sensitive)', value: `${render.cpuSeconds} vs FFmpeg ${render.ffmpegReferenceCpuSeconds}: x${render.cpuRatioToFfmpeg}`, target: '' },
+  { figure: '  today\'s settings, same run', value: `${render.today.seconds} s, ${render.today.fps} fps, x${render.today.ratioToFfmpeg} FFmpeg (CPU x${render.today.cpuRatioToFfmpeg}); chosen x${render.speedupOverToday} faster`, target: '' },
+  { figure: '  chosen vs today, same clip', value: `SSIM ${render.ssim} (worst frame ${render.minSsim}), PSNR ${render.psnr} dB`, target: 'SSIM >= 0.98' },
   { figure: 'S3 PUT start -> handler start', value: `p50 ${micro.s3ToHandler.p50Ms} ms, p95 ${micro.s3ToHandler.p95Ms} ms`, target: 'p95 < 50 ms' },
   { figure: 'INSERT -> Realtime callback (1 sub)', value: `p50 ${r1(realtimeOne?.p50Ms ?? NaN)} ms, p95 ${r1(realtimeOne?.p95Ms ?? NaN)} ms`, target: 'p95 < 50 ms' },
   { figure: 'POST /uploads, 50 concurrent clients', value: `p50 ${micro.postUploads50.p50Ms} ms, p95 ${micro.postUploads50.p95Ms} ms, ${micro.postUploads50.perSecond}/s`, target: '' },
   { figure: 'burst of 20 jobs at 320x180', value: `wall ${r1(burst.wallMs / 1000)} s, stages ${r1(burst.sumStagesMs / 1000)} s, x${burst.parallelism}`, target: '' },
 ];
-console.log('\nPipeline benchmark');
+console.log('\nPipeline benchmark (ratios are within this one run; absolute figures move with the machine\'s load)');
 console.table(table);
+console.log(`\nRemotion Lambda, expected (shared/domain/lambda-render-plan.ts; ${render.cpuSecondsPerFrame} CPU s per 1080p frame measured here = ${render.lambda.secondsPerFrameMeasured} s on a 3008 MB function)`);
+console.table(render.lambda.rows);
 await mkdir('.local', { recursive: true });
-await writeFile('.local/bench.json', JSON.stringify({ at: new Date().toISOString(), machine, fullJob: full, micro, realtime, burst }, null, 2));
+await writeFile('.local/bench.json', JSON.stringify({ at: new Date().toISOString(), machine, loadAverageAtStart, render, fullJob: full, micro, realtime, burst }, null, 2));
 console.log('wrote .local/bench.json');
 process.exit(0);

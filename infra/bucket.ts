@@ -11,6 +11,8 @@ import { LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
 export interface PipelineBucketProps {
   namePrefix: string;
   allowedOrigins: string[];
+  /** Origin of the Remotion site's page, which fetches the clip (presigned GET) while rendering. */
+  remotionSiteOrigin: string;
   ltxVideosExpirationDays: number;
 }
 
@@ -54,6 +56,16 @@ export class PipelineBucket extends Construct {
           allowedOrigins: props.allowedOrigins,
           allowedHeaders: ['*'],
           exposeHeaders: ['ETag'],
+          maxAgeSeconds: 3600,
+        },
+        {
+          // The template draws the clip with @remotion/media's <Video>, which fetches it from the page
+          // (byte ranges, WebCodecs): on Lambda the page is the Remotion site in its own bucket, so the
+          // clip's presigned GET must answer CORS for that origin or the render fails.
+          allowedMethods: ['GET', 'HEAD'],
+          allowedOrigins: [props.remotionSiteOrigin],
+          allowedHeaders: ['Range'],
+          exposeHeaders: ['Content-Length', 'Content-Range', 'Accept-Ranges', 'ETag'],
           maxAgeSeconds: 3600,
         },
       ],

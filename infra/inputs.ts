@@ -38,6 +38,8 @@ export interface StackInputs {
   ltxConcurrency: number;
   remotionFunctionName: string;
   remotionServeUrl: string;
+  /** The Remotion site's origin (scheme and host of `remotionServeUrl`): the page that reads the clip during a render. */
+  remotionSiteOrigin: string;
   remotionRoleName: string;
   ltxVideosExpirationDays: number;
   logRetentionDays: number;
@@ -192,6 +194,7 @@ export function defineInputs(scope: Construct): StackInputs {
     ltxConcurrency: ltxConcurrency.numberValue,
     remotionFunctionName: remotionFunctionName.stringValue,
     remotionServeUrl: remotionServeUrl.stringValue,
+    remotionSiteOrigin: Fn.regex('^https://[^/]+', remotionServeUrl.stringValue),
     remotionRoleName: remotionRoleName.stringValue,
     ltxVideosExpirationDays: ltxVideosExpirationDays.numberValue,
     logRetentionDays: logRetentionDays.numberValue,

@@ -45,6 +45,7 @@ export class PipelineStack extends TerraformStack {
     const media = new PipelineBucket(this, 'media', {
       namePrefix: inputs.namePrefix,
       allowedOrigins: inputs.allowedOrigins,
+      remotionSiteOrigin: inputs.remotionSiteOrigin,
       ltxVideosExpirationDays: inputs.ltxVideosExpirationDays,
     });
     const bucket = media.bucket;

@@ -9,9 +9,10 @@ import { PipelineError, UpstreamError } from '../shared/domain/errors';
 import type { ObjectStore } from '../shared/ports/object-store';
 import { type Renderer, type RenderRequest, type RenderResult } from '../shared/ports/renderer';
 import { COMPOSITION_ID } from '../shared/domain/video-template';
-import { browserUnavailableError, chromeModeFor, resolveBrowserExecutable } from './browser-executable';
+import { remotionBrowserOptions, resolveBrowserExecutable, type RemotionBrowserOptions } from './browser-executable';
 import { durationInFramesFor, posterFrame } from '../shared/domain/video-template-timeline';
 import { validateRenderRequest } from './validate-render-request';
+import { POSTER_ENCODING, VIDEO_ENCODING } from '../shared/domain/render-settings';
 
 type Browser = Awaited<ReturnType<typeof openBrowser>>;
 
@@ -59,7 +60,7 @@ export function bundleTemplate(log: (line: string) => void = () => {}): Promise<
  */
 export class LocalRemotionRenderer implements Renderer {
   private readonly store: ObjectStore;
-  private readonly executable: string | null;
+  private readonly browserOptions: RemotionBrowserOptions;
   private readonly concurrency: number | undefined;
   private readonly tmpDir: string;
   private readonly log: (line: string) => void;
@@ -68,8 +69,8 @@ export class LocalRemotionRenderer implements Renderer {
 
   constructor(options: LocalRemotionRendererOptions) {
     this.store = options.store;
-    // Resolved now, so a REMOTION_BROWSER_EXECUTABLE that points nowhere fails at start, not at the first job.
-    this.executable = resolveBrowserExecutable(options.browserExecutable);
+    // Resolved now, so a REMOTION_BROWSER_EXECUTABLE that points nowhere (or no Chromium at all) fails at start, not at the first job.
+    this.browserOptions = remotionBrowserOptions(resolveBrowserExecutable(options.browserExecutable));
     this.concurrency = options.concurrency;
     this.tmpDir = options.tmpDir ?? os.tmpdir();
     this.log = options.log ?? (() => {});
@@ -88,7 +89,7 @@ export class LocalRemotionRenderer implements Renderer {
       const serveUrl = await bundleTemplate(this.log);
       const browser = await this.openBrowserOnce();
       const inputProps = { ...request.props };
-      const selected = await selectComposition({ serveUrl, id: COMPOSITION_ID, inputProps, puppeteerInstance: browser, logLevel: 'error' });
+      const selected = await selectComposition({ serveUrl, id: COMPOSITION_ID, inputProps, puppeteerInstance: browser, ...this.browserOptions, logLevel: 'error' });
       // The caller's size and frame rate win over the composition's defaults; the length follows the clip.
       const durationInFrames = durationInFramesFor(request.props.clipDurationSeconds, request.fps);
       const composition = { ...selected, width: request.width, height: request.height, fps: request.fps, durationInFrames };
@@ -100,12 +101,12 @@ export class LocalRemotionRenderer implements Renderer {
         serveUrl,
         composition,
         inputProps,
-        codec: 'h264',
-        audioCodec: 'aac',
+        ...VIDEO_ENCODING,
         // Music is always there, but an AAC track is part of the deliverable's contract even if it were silent.
         enforceAudioTrack: true,
         outputLocation: videoFile,
         puppeteerInstance: browser,
+        ...this.browserOptions,
         concurrency: this.concurrency ?? null,
         cancelSignal,
         logLevel: 'error',
@@ -118,9 +119,10 @@ export class LocalRemotionRenderer implements Renderer {
         inputProps,
         frame,
         output: posterFile,
-        imageFormat: 'jpeg',
-        jpegQuality: 86,
-        puppeteerInstance: browser,
+        ...POSTER_ENCODING,
+        // Asked again: if a tab crashed during renderMedia, Remotion replaced (and closed) the browser.
+        puppeteerInstance: await this.openBrowserOnce(),
+        ...this.browserOptions,
         cancelSignal,
         logLevel: 'error',
       });
@@ -167,16 +169,23 @@ export class LocalRemotionRenderer implements Renderer {
 
   private openBrowserOnce(): Promise<Browser> {
     if (this.browser === null) {
-      const executable = this.executable;
-      this.browser = openBrowser('chrome', {
-        browserExecutable: executable,
-        chromeMode: chromeModeFor(executable),
-        logLevel: 'error',
-      }).catch((err: unknown) => {
-        this.browser = null;
-        // With no local browser Remotion tried to download its own; explain how to get one instead.
-        throw executable === null ? browserUnavailableError(err) : err;
-      });
+      const opening = openBrowser('chrome', { ...this.browserOptions, logLevel: 'error' }).then(
+        (browser) => {
+          // Remotion closes the browser it was given when a tab crashes, and renders on with a new one
+          // of its own (from the same browser options): the next call opens ours again.
+          const forget = () => {
+            if (this.browser === opening) this.browser = null;
+          };
+          browser.once('closed', forget);
+          browser.once('closed-silent', forget);
+          return browser;
+        },
+        (err: unknown) => {
+          this.browser = null;
+          throw err;
+        },
+      );
+      this.browser = opening;
     }
     return this.browser;
   }

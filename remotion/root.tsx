@@ -5,9 +5,9 @@ import { COMPOSITION_ID, type VillaVideoProps } from '../shared/domain/video-tem
 import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, durationInFramesFor } from '../shared/domain/video-template-timeline';
 import { VillaVideo } from './villa-video';
 
-type Props = VillaVideoProps & Record<string, unknown>;
+export type Props = VillaVideoProps & Record<string, unknown>;
 
-const defaultProps: Props = {
+export const defaultProps: Props = {
   clipUrl: '',
   title: 'Villa Serena',
   subtitle: 'Sea views · Infinity pool · Five bedrooms',
@@ -16,7 +16,7 @@ const defaultProps: Props = {
 };
 
 /** The video is exactly as long as the clip. Props are checked here too: a bad one fails the render, not a frame. */
-const calculateMetadata: CalculateMetadataFunction<Props> = ({ props }) => {
+export const calculateMetadata: CalculateMetadataFunction<Props> = ({ props }) => {
   const seconds = props.clipDurationSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 120) {
     throw new Error(`clipDurationSeconds must be a number in (0, 120], received ${JSON.stringify(seconds)}`);

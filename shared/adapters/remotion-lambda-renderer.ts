@@ -11,6 +11,8 @@ import { UpstreamError } from '../domain/errors';
 import type { Logger } from '../ports/logger';
 import { type Renderer, type RenderRequest, type RenderResult } from '../ports/renderer';
 import { COMPOSITION_ID } from '../domain/video-template';
+import { framesPerLambdaFor } from '../domain/lambda-render-plan';
+import { POSTER_ENCODING, VIDEO_ENCODING } from '../domain/render-settings';
 
 /**
  * The renderer port on Remotion Lambda (remotion.dev/docs/lambda): `renderMediaOnLambda` starts the
@@ -144,7 +146,9 @@ export class RemotionLambdaRenderer implements Renderer {
     try {
       start = await client.renderMediaOnLambda({
         ...common,
-        codec: 'h264',
+        ...VIDEO_ENCODING,
+        // How the frames are split across functions: lambda-render-plan.ts says why.
+        framesPerLambda: framesPerLambdaFor({ durationInFrames, width: request.width, height: request.height }),
         outName: { bucketName: request.bucket, key: request.videoKey },
         // A redelivered event renders the same job again into the same key: replace, do not fail.
         overwrite: true,
@@ -218,7 +222,7 @@ export class RemotionLambdaRenderer implements Renderer {
     try {
       return await client.renderStillOnLambda({
         ...common,
-        imageFormat: 'jpeg',
+        ...POSTER_ENCODING,
         frame: o.posterFrame(durationInFrames, request.fps),
         outName: { bucketName: request.bucket, key: request.thumbnailKey },
       });

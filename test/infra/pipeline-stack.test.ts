@@ -26,11 +26,18 @@ describe('the bucket', () => {
     expect(statements).toContain('"variable":"aws:SecureTransport"');
   });
 
-  it('lets the configured origins PUT (the presigned upload), nothing else', () => {
+  it('lets the configured origins PUT (the presigned upload) and the Remotion site\'s page GET the clip (<Video> fetches it), nothing else', () => {
     const [, cors] = only(json, 'aws_s3_bucket_cors_configuration');
-    expect(cors.cors_rule).toHaveLength(1);
+    expect(cors.cors_rule).toHaveLength(2);
     expect(cors.cors_rule[0]).toMatchObject({ allowed_methods: ['PUT'], allowed_origins: '${var.allowed_origins}' });
     expect(defaultOf(json, cors.cors_rule[0].allowed_origins)).toEqual(['https://myhost-bizmate.vercel.app']);
+    expect(cors.cors_rule[1]).toMatchObject({ allowed_methods: ['GET', 'HEAD'], allowed_headers: ['Range'] });
+    // The origin is computed by Terraform from the serve URL; apply the same regex to the default.
+    const [origin] = cors.cors_rule[1].allowed_origins as string[];
+    const call = /^\$\{regex\("(.+)", var\.remotion_serve_url\)\}$/.exec(origin!);
+    expect(call, origin).not.toBeNull();
+    const pattern = new RegExp(JSON.parse(`"${call![1]}"`) as string);
+    expect(pattern.exec(json.variable.remotion_serve_url.default)?.[0]).toBe('https://remotionlambda-useast1-1w04idkkha.s3.us-east-1.amazonaws.com');
   });
 
   it('aborts incomplete multipart uploads after a day and expires ltx-videos/ after the configured days', () => {

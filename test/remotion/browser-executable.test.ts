@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserUnavailableError, chromeModeFor, resolveBrowserExecutable, SYSTEM_BROWSER_CANDIDATES } from '../../remotion/browser-executable';
+import { chromeModeFor, remotionBrowserOptions, resolveBrowserExecutable, SYSTEM_BROWSER_CANDIDATES } from '../../remotion/browser-executable';
 import { ConfigError } from '../../shared/domain/errors';
 
 const only = (...present: string[]) => ({ exists: (p: string) => present.includes(p) });
@@ -22,30 +22,32 @@ describe('resolveBrowserExecutable', () => {
     expect(resolveBrowserExecutable(null, only('/usr/bin/google-chrome'))).toBe('/usr/bin/google-chrome');
   });
 
-  it('answers null (let Remotion download its own) when nothing is configured or installed', () => {
-    expect(resolveBrowserExecutable(undefined, only())).toBeNull();
+  it('refuses, saying how to get a browser, when nothing is configured or installed (never lets Remotion download its own)', () => {
+    expect(() => resolveBrowserExecutable(undefined, only())).toThrow(ConfigError);
+    expect(() => resolveBrowserExecutable(undefined, only())).toThrow(/none at \/usr\/bin\/chromium.*apt-get install chromium.*set REMOTION_BROWSER_EXECUTABLE/);
   });
 
-  it('checks the machine for real by default', () => {
-    const found = resolveBrowserExecutable(undefined);
-    expect(found === null || SYSTEM_BROWSER_CANDIDATES.includes(found as (typeof SYSTEM_BROWSER_CANDIDATES)[number])).toBe(true);
+  it('checks the machine for real by default (this machine has Debian\'s Chromium)', () => {
+    expect(resolveBrowserExecutable(undefined)).toBe('/usr/bin/chromium');
+    expect(SYSTEM_BROWSER_CANDIDATES[0]).toBe('/usr/bin/chromium');
   });
 });
 
 describe('chromeModeFor', () => {
-  it('starts a full Chromium in the new headless mode and keeps headless-shell for Remotion\'s own download', () => {
+  it('starts a full Chromium in the new headless mode and keeps headless-shell for a headless-shell binary', () => {
     expect(chromeModeFor('/usr/bin/chromium')).toBe('chrome-for-testing');
     expect(chromeModeFor('/opt/chrome-headless-shell/linux64/chrome-headless-shell')).toBe('headless-shell');
-    expect(chromeModeFor(null)).toBe('headless-shell');
   });
 });
 
-describe('browserUnavailableError', () => {
-  it('says how to get a browser', () => {
-    const err = browserUnavailableError(new Error('getaddrinfo ENOTFOUND storage.googleapis.com\nstack'));
-    expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toContain('apt-get install chromium');
-    expect(err.message).toContain('set REMOTION_BROWSER_EXECUTABLE');
-    expect(err.message).toContain('(getaddrinfo ENOTFOUND storage.googleapis.com)');
+describe('remotionBrowserOptions', () => {
+  it('names the executable and its mode for every Remotion call, so a browser Remotion restarts after a crash is the same one', () => {
+    const options = remotionBrowserOptions('/usr/bin/chromium');
+    expect(options).toMatchObject({ browserExecutable: '/usr/bin/chromium', chromeMode: 'chrome-for-testing', chromiumOptions: {} });
+  });
+
+  it('refuses a download if Remotion ever asks for one', () => {
+    const options = remotionBrowserOptions('/usr/bin/chromium');
+    expect(() => options.onBrowserDownload({ chromeMode: 'headless-shell' })).toThrow(ConfigError);
   });
 });

@@ -13,6 +13,8 @@ import { posterFrame } from '../../../shared/domain/video-template-timeline';
 import { RemotionLambdaRenderer, type RemotionLambdaClient } from '../../../shared/adapters/remotion-lambda-renderer';
 import { type RenderRequest } from '../../../shared/ports/renderer';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
+import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
+import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
 
 /**
  * A stand-in for @remotion/lambda/client that answers the way Remotion's docs and types describe:
@@ -161,6 +163,13 @@ describe('RemotionLambdaRenderer', () => {
       forceHeight: 1080,
       forceFps: 25,
       forceDurationInFrames: 150,
+      // The same frames and encoding as the local renderer, and the split the plan table gives for 6 s at 25 fps.
+      imageFormat: VIDEO_ENCODING.imageFormat,
+      jpegQuality: VIDEO_ENCODING.jpegQuality,
+      x264Preset: VIDEO_ENCODING.x264Preset,
+      crf: VIDEO_ENCODING.crf,
+      audioCodec: 'aac',
+      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
     // getRenderProgress is asked about the render Remotion started, in Remotion's bucket.

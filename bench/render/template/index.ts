@@ -1,0 +1,4 @@
+import { registerRoot } from 'remotion';
+import { BenchRoot } from './root';
+
+registerRoot(BenchRoot);
