@@ -14,6 +14,8 @@ export interface PipelineFunctionProps {
   environment: Record<string, string>;
   statements: PolicyStatement[];
   logRetentionDays: number;
+  /** Reserved concurrency: at most this many invocations at once, and that many kept for it alone. */
+  reservedConcurrency?: number;
   partition: string;
   region: string;
   accountId: string;
@@ -56,6 +58,7 @@ export class PipelineFunction extends Construct {
       sourceCodeHash: code.assetHash,
       memorySize: spec.memorySize,
       timeout: spec.timeout,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { variables: props.environment },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],

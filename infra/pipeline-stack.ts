@@ -73,6 +73,8 @@ export class PipelineStack extends TerraformStack {
       REMOTION_REGION: inputs.region,
       ALLOWED_ORIGINS: inputs.allowedOriginsCsv,
       MAX_JOBS_PER_DAY: Token.asString(inputs.maxJobsPerDay),
+      ANONYMOUS_JOBS_PER_DAY: Token.asString(inputs.anonymousJobsPerDay),
+      MAX_JOBS_PER_DAY_TOTAL: Token.asString(inputs.maxJobsPerDayTotal),
       OPERATOR_USER_ID: inputs.operatorUserId,
       UPLOAD_URL_TTL_SECONDS: Token.asString(inputs.uploadUrlTtlSeconds),
       STUCK_JOB_MINUTES: Token.asString(inputs.stuckJobMinutes),
@@ -88,9 +90,10 @@ export class PipelineStack extends TerraformStack {
       resources: prefixes.map((p) => objectsUnder(bucket.arn, p)),
     });
 
-    const fn = (handler: LambdaHandlerName, extraEnv: Record<string, string>, statements: PolicyStatement[]) =>
+    const fn = (handler: LambdaHandlerName, extraEnv: Record<string, string>, statements: PolicyStatement[], reservedConcurrency?: number) =>
       new PipelineFunction(this, `${handler}-function`, {
         handler,
+        reservedConcurrency,
         functionName: functionName(handler),
         bundleDir: props.bundle(handler),
         environment: { ...common, ...extraEnv },
@@ -106,7 +109,7 @@ export class PipelineStack extends TerraformStack {
       listBucket,
       publish,
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.supabaseJwtSecretParam]),
-    ]);
+    ], inputs.apiReservedConcurrency);
     // ltx: reads the photo (and signs the GET that LTX fetches), writes the base clip.
     const ltx = fn('ltx', { LTX_API_KEY_PARAM: inputs.ltxApiKeyParam }, [
       objects('ReadPhotos', ['s3:GetObject'], [IMAGES_PREFIX]),
@@ -120,7 +123,9 @@ export class PipelineStack extends TerraformStack {
       },
       publish,
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.ltxApiKeyParam]),
-    ]);
+      // Reserved at the LTX quota: the queue's maximum concurrency already bounds it, and this also
+      // keeps a direct invocation (or a misconfigured trigger) from running more paid calls at once.
+    ], inputs.ltxConcurrency);
     // render: signs the GET Remotion fetches the clip with, checks whether the deliverables exist, and
     // starts/polls Remotion Lambda. No PutObject: Remotion's own role writes renders/ and thumbnails/.
     // Remotion's calls need lambda:InvokeFunction only: input props are far below the size at which

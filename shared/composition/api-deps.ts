@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config';
 import type { ApiDeps } from '../http/api-app';
-import { createUpload } from '../pipeline/create-upload';
+import { createUpload, ServiceCountCache } from '../pipeline/create-upload';
 import { replayJob } from '../pipeline/replay-job';
 import type { AccessTokenVerifier } from '../ports/access-token-verifier';
 import type { DomainEvents } from '../ports/domain-events';
@@ -21,11 +21,12 @@ export function createApiDeps(clients: {
   verifyAccessToken: AccessTokenVerifier;
 }): ApiDeps {
   const { store, jobs, events, config, logger, verifyAccessToken } = clients;
+  const serviceCount = new ServiceCountCache();
   return {
     allowedOrigins: config.allowedOrigins,
     verifyAccessToken,
     logger,
-    createUpload: (user, request) => createUpload({ store, jobs, config }, user, request),
+    createUpload: (user, request) => createUpload({ store, jobs, config, serviceCount }, user, request),
     replayJob: (jobId, requester) => replayJob({ store, jobs, events, logger }, jobId, requester),
   };
 }

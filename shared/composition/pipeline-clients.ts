@@ -45,5 +45,5 @@ export async function createVideoGenerator(config: PipelineConfig, logger: Logge
 
 export async function createTokenVerifier(config: PipelineConfig) {
   const jwtSecret = config.supabase.jwtSecret ? await resolveSecret(config.supabase.jwtSecret, config.region) : undefined;
-  return createAccessTokenVerifier({ jwtSecret, jwksUrl: config.supabase.jwksUrl });
+  return createAccessTokenVerifier({ jwtSecret, jwksUrl: config.supabase.jwksUrl, issuer: config.supabase.issuer });
 }

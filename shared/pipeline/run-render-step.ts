@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config';
 import { describeError, isRetryable } from '../domain/errors';
+import { userMessageFor } from '../domain/user-message';
 import { resolutionSize } from '../domain/job-options';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
@@ -87,10 +88,12 @@ async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string, 
     if (done) await deps.reporter.statusChanged(done, { videoUrl: row.video_url });
     return { outcome: 'done', jobId: claimed.id };
   } catch (err) {
+    // The whole error goes to the log; the row gets the user's sentence for it (user-message.ts).
     const reason = describeError(err);
+    const message = userMessageFor(err, 'rendering');
     if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
       deps.logger.log('warn', 'render step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
-      await deps.jobs.updateWhere(claimed.id, ['rendering'], { status: 'generating', error: `Retrying after: ${reason}` }).catch((e: unknown) => {
+      await deps.jobs.updateWhere(claimed.id, ['rendering'], { status: 'generating', error: `Retrying after: ${message}` }).catch((e: unknown) => {
         // The database may be what failed; the sweeper releases the claim once it is back.
         deps.logger.log('warn', 'claim not released', { jobId: claimed.id, error: describeError(e) });
       });
@@ -98,7 +101,7 @@ async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string, 
       throw err;
     }
     deps.logger.log('error', 'render step failed', { jobId: claimed.id, error: reason });
-    await deps.reporter.fail(claimed, isRetryable(err) ? `Rendering failed after ${claimed.attempts} attempts: ${reason}` : reason);
+    await deps.reporter.fail(claimed, isRetryable(err) ? `Rendering failed after ${claimed.attempts} attempts: ${message}` : message);
     return { outcome: 'failed', jobId: claimed.id, reason };
   }
 }

@@ -136,7 +136,7 @@ describe('runRenderStep: failures', () => {
     const { job, clipKey } = await jobWithClip(h);
     h.renderer.failures.push(new UpstreamError('s3', `S3 PUT of renders/${USER}/${job.id}.mp4 failed (503)`, { status: 503, retryable: true }));
     await expect(h.render(clipKey)).rejects.toThrow('failed (503)');
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: `Retrying after: S3 PUT of renders/${USER}/${job.id}.mp4 failed (503)` });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: The photo or video could not be read or written in storage. Try again later.' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', attempts: 2, error: null });
     expect(h.renderer.requests).toHaveLength(2);
@@ -159,7 +159,11 @@ describe('runRenderStep: failures', () => {
     await expect(h.render(clipKey)).rejects.toThrow();
     await expect(h.render(clipKey)).rejects.toThrow();
     expect(await h.render(clipKey)).toMatchObject({ outcome: 'failed' });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', attempts: 3, error: 'Rendering failed after 3 attempts: Chromium crashed' });
+    expect(await h.jobs.get(job.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: 'Rendering failed after 3 attempts: Something went wrong on our side while rendering the video. Try again later; if it fails again, contact support.',
+    });
     // The attempts are spent: another delivery fails it without rendering (it is already failed here).
     expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'job is failed' });
     expect(h.renderer.requests).toHaveLength(3);
