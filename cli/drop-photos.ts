@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PipelineConfig } from '../shared/config';
 import { ValidationError } from '../shared/domain/errors';
-import { checkImage } from '../shared/domain/image-check';
+import { checkPhotoBytes } from '../shared/domain/image-check';
 import { optionsFromMetadata } from '../shared/domain/job-metadata';
 import { isUuid, PREFIXES, titleFromKey } from '../shared/domain/keys';
 import { derivedJobId } from '../shared/domain/derived-job-id';
@@ -55,7 +55,7 @@ export async function prepareDrops(files: string[], options: DropOptions, config
     }
     let contentType;
     try {
-      contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+      contentType = checkPhotoBytes(bytes);
     } catch (err) {
       throw new ValidationError('files', `${file}: ${(err as Error).message}`);
     }

@@ -16,6 +16,8 @@ export interface PipelineFunctionProps {
   logRetentionDays: number;
   /** X-Ray active tracing (a Terraform bool expression). */
   tracingEnabled: boolean;
+  /** Reserved concurrency: at most this many invocations at once, and that many kept for it alone. */
+  reservedConcurrency?: number;
   partition: string;
   region: string;
   accountId: string;
@@ -60,6 +62,7 @@ export class PipelineFunction extends Construct {
       sourceCodeHash: code.assetHash,
       memorySize: spec.memorySize,
       timeout: spec.timeout,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { variables: props.environment },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       tracingConfig: { mode: Token.asString(Fn.conditional(props.tracingEnabled, 'Active', 'PassThrough')) },

@@ -61,6 +61,9 @@ export interface StackInputs {
   ltxVideosExpirationDays: number;
   logRetentionDays: number;
   maxJobsPerDay: number;
+  anonymousJobsPerDay: number;
+  maxJobsPerDayTotal: number;
+  apiReservedConcurrency: number;
   operatorUserId: string;
   uploadUrlTtlSeconds: number;
   stuckJobMinutes: number;
@@ -179,6 +182,24 @@ export function defineInputs(scope: Construct): StackInputs {
     errorMessage: `log_retention_days must be one of CloudWatch's periods: ${LOG_RETENTION_DAYS.join(', ')}.`,
   });
   const maxJobsPerDay = num('max_jobs_per_day', 'Videos one user may start per day (the API refuses more).', 50, { condition: 'var.max_jobs_per_day >= 0', errorMessage: 'max_jobs_per_day must be >= 0.' });
+  const anonymousJobsPerDay = num(
+    'anonymous_jobs_per_day',
+    'Videos one anonymous (guest) Supabase user may start per day. 0 (the default) refuses guests with 403: an anonymous user costs nothing to create, so with anonymous sign-ins enabled each guest would be a fresh quota of paid LTX generations. Raise it only for a demo.',
+    0,
+    { condition: 'var.anonymous_jobs_per_day >= 0', errorMessage: 'anonymous_jobs_per_day must be >= 0.' },
+  );
+  const maxJobsPerDayTotal = num(
+    'max_jobs_per_day_total',
+    'Videos all users together may start per day through the API (429 past it): the ceiling on daily LTX spend, on top of the per-user limits. 0 removes the ceiling.',
+    500,
+    { condition: 'var.max_jobs_per_day_total >= 0', errorMessage: 'max_jobs_per_day_total must be >= 0.' },
+  );
+  const apiReservedConcurrency = num(
+    'api_reserved_concurrency',
+    "Reserved concurrency of the API function: its most concurrent invocations, so a flood of requests cannot take the account's whole Lambda concurrency from the pipeline's functions.",
+    50,
+    { condition: 'var.api_reserved_concurrency >= 1 && floor(var.api_reserved_concurrency) == var.api_reserved_concurrency', errorMessage: 'api_reserved_concurrency must be a whole number, at least 1.' },
+  );
   const operatorUserId = str('operator_user_id', 'Supabase user id that owns photos dropped into images/ by hand (no upload request, no user).', '00000000-0000-4000-8000-000000000001', {
     condition: 'can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.operator_user_id))',
     errorMessage: 'operator_user_id must be a UUID.',
@@ -251,6 +272,9 @@ export function defineInputs(scope: Construct): StackInputs {
     ltxVideosExpirationDays: ltxVideosExpirationDays.numberValue,
     logRetentionDays: logRetentionDays.numberValue,
     maxJobsPerDay: maxJobsPerDay.numberValue,
+    anonymousJobsPerDay: anonymousJobsPerDay.numberValue,
+    maxJobsPerDayTotal: maxJobsPerDayTotal.numberValue,
+    apiReservedConcurrency: apiReservedConcurrency.numberValue,
     operatorUserId: operatorUserId.stringValue,
     uploadUrlTtlSeconds: uploadUrlTtlSeconds.numberValue,
     stuckJobMinutes: stuckJobMinutes.numberValue,

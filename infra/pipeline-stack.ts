@@ -96,9 +96,10 @@ export class PipelineStack extends TerraformStack {
       resources: [queue.queue.arn],
     });
 
-    const fn = (handler: LambdaHandlerName, environment: Record<string, string>, statements: PolicyStatement[]) =>
+    const fn = (handler: LambdaHandlerName, environment: Record<string, string>, statements: PolicyStatement[], reservedConcurrency?: number) =>
       new PipelineFunction(this, `${handler}-function`, {
         handler,
+        reservedConcurrency,
         functionName: functionName(handler),
         bundleDir: props.bundle(handler),
         environment,
@@ -124,6 +125,8 @@ export class PipelineStack extends TerraformStack {
         REMOTION_WEBHOOK_SECRET_PARAM: inputs.remotionWebhookSecretParam,
         ALLOWED_ORIGINS: inputs.allowedOriginsCsv,
         MAX_JOBS_PER_DAY: Token.asString(inputs.maxJobsPerDay),
+        ANONYMOUS_JOBS_PER_DAY: Token.asString(inputs.anonymousJobsPerDay),
+        MAX_JOBS_PER_DAY_TOTAL: Token.asString(inputs.maxJobsPerDayTotal),
         UPLOAD_URL_TTL_SECONDS: Token.asString(inputs.uploadUrlTtlSeconds),
       },
       [
@@ -134,6 +137,7 @@ export class PipelineStack extends TerraformStack {
         publish,
         ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.supabaseJwtSecretParam, inputs.remotionWebhookSecretParam]),
       ],
+      inputs.apiReservedConcurrency,
     );
     const apiUrl = new ApiUrl(this, 'api-url', { fn: api.fn, allowedOrigins: inputs.allowedOrigins });
     // ltx: reads the photo (and signs the GET that LTX fetches), writes the base clip.
@@ -144,7 +148,9 @@ export class PipelineStack extends TerraformStack {
       consume('ConsumeLtxQueue', ltxQueues),
       publish,
       ...secrets.readStatements([inputs.supabaseServiceRoleKeyParam, inputs.ltxApiKeyParam]),
-    ]);
+      // Reserved at the LTX quota: the queue's maximum concurrency already bounds it, and this also
+      // keeps a direct invocation (or a misconfigured trigger) from running more paid calls at once.
+    ], inputs.ltxConcurrency);
     // render: signs the GET Remotion fetches the clip with, checks whether the deliverables exist, and
     // starts Remotion Lambda with the webhook. No PutObject: Remotion's own role writes renders/ and
     // thumbnails/. Remotion's calls need lambda:InvokeFunction (input props are far below the size at

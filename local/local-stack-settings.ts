@@ -11,7 +11,7 @@ export interface LocalStackSettings {
   ports: LocalPorts;
 }
 
-const PASSED_THROUGH = ['MAX_JOBS_PER_DAY', 'STUCK_JOB_MINUTES', 'MAX_JOB_ATTEMPTS', 'DEFAULT_CAMERA_MOTION', 'DEFAULT_MUSIC_FILE', 'LTX_MODEL', 'LTX_RESOLUTION', 'LTX_FPS', 'REMOTION_BROWSER_EXECUTABLE', 'ALLOWED_ORIGINS', 'OPERATOR_USER_ID'];
+const PASSED_THROUGH = ['MAX_JOBS_PER_DAY', 'ANONYMOUS_JOBS_PER_DAY', 'MAX_JOBS_PER_DAY_TOTAL', 'STUCK_JOB_MINUTES', 'MAX_JOB_ATTEMPTS', 'DEFAULT_CAMERA_MOTION', 'DEFAULT_MUSIC_FILE', 'LTX_MODEL', 'LTX_RESOLUTION', 'LTX_FPS', 'REMOTION_BROWSER_EXECUTABLE', 'ALLOWED_ORIGINS', 'OPERATOR_USER_ID'];
 
 export function loadLocalStackSettings(env: Record<string, string | undefined> = process.env): LocalStackSettings {
   const passed: Record<string, string> = {};

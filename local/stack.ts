@@ -20,6 +20,7 @@ import { DEFAULT_PORTS, type LocalPorts } from './local-ports';
 import { bridgeObjectEvents } from './event-bus/object-events-bridge';
 import { startPutEventsServer } from './event-bus/put-events-server';
 import { loadLocalCredentials } from './local-credentials';
+import { presignedGetsOf } from './ltx/image-url-policy';
 import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal, type SupabaseLocalOptions } from './supabase/start-supabase-local';
@@ -115,10 +116,17 @@ export async function startLocalStack(options: LocalStackOptions) {
       secretAccessKey: credentials.s3SecretAccessKey,
     });
     stops.push(() => objectStore.stop());
-    const ltxApiKey = options.realLtx?.apiKey ?? `local-${credentials.s3AccessKeyId.toLowerCase()}`;
+    const ltxApiKey = options.realLtx?.apiKey ?? credentials.ltxApiKey;
     const ltx = options.realLtx
       ? null
-      : await startLtxServer({ port: ports.ltx, apiKey: ltxApiKey, maxConcurrency: options.ltxConcurrency ?? 2, clipSize: options.ltxClipSize });
+      : await startLtxServer({
+          port: ports.ltx,
+          apiKey: ltxApiKey,
+          maxConcurrency: options.ltxConcurrency ?? 2,
+          clipSize: options.ltxClipSize,
+          // The pipeline sends a large photo as a presigned GET of its bucket: that, and nothing else on this machine.
+          imageUrls: presignedGetsOf(objectStore.endpoint, bucket),
+        });
     if (ltx) stops.push(() => ltx.stop());
     const bus = new LocalEventBus({ log: (line) => logger.log('warn', line, { part: 'event-bus' }) });
     stops.push(() => bus.close());
@@ -157,6 +165,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       EVENT_BUS_NAME: 'villa-video-local',
       SQS_ENDPOINT: sqs.endpoint,
       RENDERER: 'local',
+      // The local demo signs in as an anonymous guest; in AWS guests get none unless the operator says so.
+      ANONYMOUS_JOBS_PER_DAY: '10',
       ...(options.renderSize ? { RENDER_WIDTH: String(options.renderSize.width), RENDER_HEIGHT: String(options.renderSize.height) } : {}),
       ...options.env,
     };

@@ -24,6 +24,8 @@ const envSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY_PARAM: z.string().optional(),
   SUPABASE_JWT_SECRET: z.string().optional(),
   SUPABASE_JWT_SECRET_PARAM: z.string().optional(),
+  /** Only where Supabase Auth writes another `iss` than `${SUPABASE_URL}/auth/v1` (e.g. behind a custom domain). */
+  SUPABASE_JWT_ISSUER: z.url().optional(),
   LTX_API_URL: z.url().default('https://api.ltx.video'),
   LTX_API_KEY: z.string().optional(),
   LTX_API_KEY_PARAM: z.string().optional(),
@@ -50,6 +52,8 @@ const envSchema = z.object({
   REMOTION_BROWSER_EXECUTABLE: z.string().optional(),
   ALLOWED_ORIGINS: z.string().default('*'),
   MAX_JOBS_PER_DAY: z.coerce.number().int().min(0).default(50),
+  ANONYMOUS_JOBS_PER_DAY: z.coerce.number().int().min(0).default(0),
+  MAX_JOBS_PER_DAY_TOTAL: z.coerce.number().int().min(0).default(500),
   OPERATOR_USER_ID: z.uuid().default('00000000-0000-4000-8000-000000000001'),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   STUCK_JOB_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -67,7 +71,8 @@ export interface PipelineConfig {
   region: string;
   bucket: string;
   s3: { endpoint: string | undefined; accessKeyId: string | undefined; secretAccessKey: string | undefined };
-  supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string };
+  /** `issuer`: the `iss` of the project's access tokens (`${url}/auth/v1`), checked with `aud` = authenticated. */
+  supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string; issuer: string };
   ltx: { apiUrl: string; apiKey: SecretRef | undefined; timeoutMs: number };
   jobDefaults: JobDefaults;
   eventBus: { name: string; endpoint: string | undefined };
@@ -79,7 +84,12 @@ export interface PipelineConfig {
     | { kind: 'local'; browserExecutable: string | undefined; width: number | undefined; height: number | undefined }
     | { kind: 'lambda'; functionName: string; serveUrl: string; region: string };
   allowedOrigins: string[];
+  /** Videos one signed-in user may start in 24 hours (0: no limit). */
   maxJobsPerDay: number;
+  /** Videos one anonymous (guest) user may start in 24 hours; 0 refuses anonymous users outright. */
+  anonymousJobsPerDay: number;
+  /** Videos all users together may start in 24 hours through the API: the ceiling on LTX spend (0: no ceiling). */
+  maxJobsPerDayTotal: number;
   operatorUserId: string;
   uploadUrlTtlSeconds: number;
   stuckJobMinutes: number;
@@ -129,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serviceRoleKey,
       jwtSecret: secretRef('SUPABASE_JWT_SECRET', e.SUPABASE_JWT_SECRET, e.SUPABASE_JWT_SECRET_PARAM),
       jwksUrl: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
+      issuer: e.SUPABASE_JWT_ISSUER ?? `${supabaseUrl}/auth/v1`,
     },
     ltx: { apiUrl: e.LTX_API_URL, apiKey: secretRef('LTX_API_KEY', e.LTX_API_KEY, e.LTX_API_KEY_PARAM), timeoutMs: e.LTX_TIMEOUT_SECONDS * 1000 },
     jobDefaults: {
@@ -145,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     renderer,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     maxJobsPerDay: e.MAX_JOBS_PER_DAY,
+    anonymousJobsPerDay: e.ANONYMOUS_JOBS_PER_DAY,
+    maxJobsPerDayTotal: e.MAX_JOBS_PER_DAY_TOTAL,
     operatorUserId: e.OPERATOR_USER_ID,
     uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
     stuckJobMinutes: e.STUCK_JOB_MINUTES,

@@ -40,7 +40,7 @@ export async function decodeImageToPlanes(bytes: Uint8Array, format: ImageFormat
     try {
       rgba = await decodeWebp(bytes);
     } catch (err) {
-      throw invalidRequest(`image_uri is not a decodable WebP image (${(err as Error).message})`);
+      throw invalidRequest('image_uri is not a decodable WEBP image', (err as Error).message);
     }
     input = rgba.data;
     inputArgs = ['-f', 'image2pipe', '-frame_size', String(rgba.data.byteLength), '-c:v', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${rgba.width}x${rgba.height}`];
@@ -57,7 +57,7 @@ export async function decodeImageToPlanes(bytes: Uint8Array, format: ImageFormat
       { env, input, maxOutputBytes: expected },
     );
   } catch (err) {
-    throw invalidRequest(`image_uri is not a decodable ${format.toUpperCase()} image (${(err as Error).message.slice(0, 200)})`);
+    throw invalidRequest(`image_uri is not a decodable ${format.toUpperCase()} image`, (err as Error).message.slice(0, 2000));
   }
   if (out.length !== expected) throw invalidRequest(`image_uri is not a decodable ${format.toUpperCase()} image (no picture in it)`);
   return splitPlanes(out, width, height);

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
-/** An answer in LTX's error shape `{"type":"error","error":{"type","message"}}`, thrown inside the server. */
+/**
+ * An answer in LTX's error shape `{"type":"error","error":{"type","message"}}`, thrown inside the
+ * server. `detail` (a decoder's own output) goes to the server's log only: LTX does not send its
+ * decoders' output to callers, and neither does its stand-in.
+ */
 export class LtxHttpError extends Error {
+  detail: string | undefined;
   constructor(
     readonly status: number,
     readonly type: string,
@@ -28,4 +33,4 @@ export function sendLtxError(res: ServerResponse, error: LtxHttpError, requestId
   res.end(body);
 }
 
-export const invalidRequest = (message: string) => new LtxHttpError(400, 'invalid_request_error', message);
+export const invalidRequest = (message: string, detail?: string): LtxHttpError => Object.assign(new LtxHttpError(400, 'invalid_request_error', message), { detail });

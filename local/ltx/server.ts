@@ -5,11 +5,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pixelBudgetExcess } from '../../shared/domain/image-check';
+import { readImageDimensions } from '../../shared/domain/image-dimensions';
 import { resolutionSize } from '../../shared/domain/job-options';
 import { LTX_CONCURRENCY_ERROR_TYPE, LTX_ERROR_TYPES, LTX_IMAGE_TO_VIDEO_PATH, LTX_MAX_DATA_URI_BYTES } from '../../shared/domain/ltx/ltx-limits';
 import { checkLtxRequest, type LtxImageToVideoRequest } from '../../shared/domain/ltx/ltx-request';
 import { sniffImageFormat } from './image-format';
 import { fetchImageAsLtxDoes, loadImageBytes, type FetchImage } from './image-source';
+import { noImageUrls, type ImageUrlPolicy } from './image-url-policy';
 import { FaultSwitch, type LtxFault } from './ltx-fault';
 import { invalidRequest, LtxHttpError, sendLtxError } from './ltx-http-error';
 import { renderMotionClip } from './render-motion-clip';
@@ -28,6 +31,11 @@ export interface LtxServerOptions {
   concurrencyRetryAfterSeconds?: number;
   /** How image URLs are fetched; default: LTX's rules (15 MB, 10 s, no redirects). */
   fetchImage?: FetchImage;
+  /**
+   * Which image URLs are fetched at all (image-url-policy.ts); others are refused before any
+   * connection. Default: none, data URIs only. The local stack allows its object store's presigned GETs.
+   */
+  imageUrls?: ImageUrlPolicy;
   /** 'realistic' holds each answer about 5 s per second of video, like the real service; default 'fast'. */
   speed?: 'fast' | 'realistic';
   /**
@@ -106,7 +114,13 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function startLtxServer(options: LtxServerOptions = {}): Promise<LtxServer> {
   const log = options.log ?? (() => {});
-  const fetchImage = options.fetchImage ?? fetchImageAsLtxDoes;
+  const fetchAnyImage = options.fetchImage ?? fetchImageAsLtxDoes;
+  const imageUrls = options.imageUrls ?? noImageUrls;
+  // Refused without a connection, so the answer says nothing of what listens at that address.
+  const fetchImage: FetchImage = (uri) => {
+    if (!imageUrls(new URL(uri))) throw invalidRequest('image_uri is not a URL this local LTX server fetches: it takes data URIs and presigned GETs of the local object store only');
+    return fetchAnyImage(uri);
+  };
   const faults = new FaultSwitch();
   const sockets = new Set<Socket>();
   const closing = new AbortController();
@@ -119,6 +133,11 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     const image = await loadImageBytes(request.image_uri, fetchImage);
     const format = sniffImageFormat(image);
     if (!format) throw invalidRequest('image_uri must be a JPEG, PNG or WebP image; its content is none of these');
+    // By the header, before any decoder allocates for what it declares (a 34-byte WebP can declare 8192x8192).
+    const declared = readImageDimensions(`image/${format}`, image);
+    if (!declared) throw invalidRequest(`image_uri is a damaged ${format.toUpperCase()} image: its header declares no size`);
+    const excess = pixelBudgetExcess(declared);
+    if (excess) throw invalidRequest(`image_uri declares ${excess}`);
     const { width, height } = options.clipSize ?? resolutionSize(request.resolution);
     const outFile = join(tmpdir(), `ltx-local-${requestId}.mp4`);
     const started = Date.now();
@@ -241,7 +260,7 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     handleImageToVideo(req, res, requestId, gone.signal)
       .catch((err: unknown) => {
         if (err instanceof LtxHttpError) {
-          log('ltx: refused', { requestId, status: err.status, type: err.type, message: err.message });
+          log('ltx: refused', { requestId, status: err.status, type: err.type, message: err.message, ...(err.detail ? { detail: err.detail } : {}) });
           sendLtxError(res, err, requestId);
           return;
         }

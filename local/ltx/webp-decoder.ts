@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 
 /**
  * WebP to RGBA with libwebp compiled to wasm (@jsquash/webp): Remotion's FFmpeg has no WebP decoder.
- * The wasm is read from the package on disk (nothing fetched), once per process.
+ * Each decode runs in a worker thread of its own (webp-decode-worker.js), so a large picture blocks
+ * no request of the stand-in's and the wasm memory it grew is freed when the thread ends. (Pixel
+ * counts are bounded before this, by the header: shared/domain/image-check.ts.) The wasm is read
+ * from the package on disk (nothing fetched) and compiled once per process.
  */
 export interface RgbaImage {
   width: number;
@@ -11,33 +15,34 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
-type Decode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
-let ready: Promise<Decode> | undefined;
+const WORKER_URL = new URL('./webp-decode-worker.js', import.meta.url);
+let compiled: Promise<WebAssembly.Module> | undefined;
 
-async function load(): Promise<Decode> {
-  // The emscripten glue builds its answer with `new ImageData(...)`, which Node does not have.
-  const g = globalThis as { ImageData?: unknown };
-  if (!g.ImageData) {
-    g.ImageData = class ImageData {
-      constructor(
-        readonly data: Uint8ClampedArray,
-        readonly width: number,
-        readonly height: number,
-      ) {}
-    };
-  }
-  const module = await import('@jsquash/webp/decode.js');
-  const require = createRequire(import.meta.url);
-  const wasm = await WebAssembly.compile(await readFile(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm')));
-  await module.init(wasm);
-  return module.default as Decode;
+function wasmModule(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const require = createRequire(import.meta.url);
+    return WebAssembly.compile(await readFile(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm')));
+  })();
+  return compiled;
 }
 
 export async function decodeWebp(bytes: Uint8Array): Promise<RgbaImage> {
-  ready ??= load();
-  const decode = await ready;
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  const image = await decode(copy.buffer);
-  return { width: image.width, height: image.height, data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+  const wasm = await wasmModule();
+  const copy = Uint8Array.from(bytes);
+  return new Promise<RgbaImage>((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: { wasm, bytes: copy }, transferList: [copy.buffer] });
+    let settled = false;
+    worker.once('message', (answer: RgbaImage | { error: string }) => {
+      settled = true;
+      if ('error' in answer) reject(new Error(answer.error));
+      else resolve(answer);
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the WebP decoder thread ended (exit code ${code}) without an answer`));
+    });
+  });
 }

@@ -20,7 +20,9 @@ declare module '@20minutes/s3rver' {
 
   class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
-    readonly store: S3rverStore;
+    store: S3rverStore;
+    /** Koa's context prototype: s3rver's controllers reach the store as `ctx.store`. */
+    context: { store: S3rverStore };
     silent: boolean;
     logger: { close(): void; exceptions: { unhandle(): void } };
     configureBuckets(): Promise<void>;
@@ -37,4 +39,28 @@ declare module '@20minutes/s3rver/lib/models/account.js' {
     static registry: Map<string, AWSAccount>;
   }
   export default AWSAccount;
+}
+
+declare module '@20minutes/s3rver/lib/stores/filesystem.js' {
+  class FilesystemStore {
+    constructor(rootDirectory: string);
+    readonly rootDirectory: string;
+    getBucketPath(bucket: string): string;
+    getBucket(bucket: string): Promise<unknown>;
+    putBucket(bucket: string): Promise<unknown>;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    getMetadata(bucket: string, key: string): Promise<Record<string, string | number> & { etag: string; 'content-length': number }>;
+    copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata: unknown): Promise<unknown>;
+    getObject(bucket: string, key: string, options?: unknown): Promise<unknown>;
+  }
+  export default FilesystemStore;
+}
+
+declare module '@20minutes/s3rver/lib/models/error.js' {
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+    readonly code: string;
+    readonly status: number;
+  }
+  export default S3Error;
 }

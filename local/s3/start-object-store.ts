@@ -8,6 +8,7 @@ import S3rver from '@20minutes/s3rver';
 import AWSAccount from '@20minutes/s3rver/lib/models/account.js';
 import { describeError } from '../../shared/domain/errors';
 import type { ObjectCreated, ObjectCreatedReason } from '../../shared/domain/object-created-event';
+import { ContainedStore } from './contained-store';
 import { corsConfigurationXml } from './cors-configuration';
 import { verifyPostPolicy } from './post-policy';
 import { sendS3Error } from './s3-error-response';
@@ -98,6 +99,9 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
     allowMismatchedSignatures: true,
     configureBuckets: [{ name: bucket, configs: [corsConfigurationXml(corsOrigins)] }],
   });
+  // Keys resolve inside the bucket and copies need a signed source, at the storage layer (contained-store.ts).
+  const store = new ContainedStore(directory);
+  s3rver.store = s3rver.context.store = store;
   s3rver.on('error', (err: unknown) => log(`s3rver: ${describeError(err)}`));
   await s3rver.configureBuckets();
   const account = new AWSAccount(`local-${accessKeyId}`, 'villa-video local');
@@ -144,7 +148,9 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
 
   const s3rverHandler = s3rver.callback();
   const forward = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> =>
-    requestContext.run({ completesMultipart: req.method === 'POST' && url.searchParams.has('uploadId') }, () => s3rverHandler(req, res));
+    store.withRequest(req, () =>
+      requestContext.run({ completesMultipart: req.method === 'POST' && url.searchParams.has('uploadId') }, () => s3rverHandler(req, res)),
+    );
 
   const corsOriginFor = (origin: string | undefined): string | undefined =>
     origin === undefined ? undefined : corsOrigins.includes('*') ? '*' : corsOrigins.includes(origin) ? origin : undefined;

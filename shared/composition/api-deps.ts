@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config';
 import type { ApiDeps } from '../http/api-app';
-import { createUpload } from '../pipeline/create-upload';
+import { createUpload, ServiceCountCache } from '../pipeline/create-upload';
 import { finishRenderWebhook } from '../pipeline/finish-render-webhook';
 import type { JobReporter } from '../pipeline/job-reporter';
 import { replayJob } from '../pipeline/replay-job';
@@ -28,11 +28,12 @@ export function createApiDeps(clients: {
   webhookSecrets: readonly string[];
 }): ApiDeps {
   const { store, jobs, events, config, logger, verifyAccessToken, renders, reporter, webhookSecrets } = clients;
+  const serviceCount = new ServiceCountCache();
   return {
     allowedOrigins: config.allowedOrigins,
     verifyAccessToken,
     logger,
-    createUpload: (user, request) => createUpload({ store, jobs, config }, user, request),
+    createUpload: (user, request) => createUpload({ store, jobs, config, serviceCount }, user, request),
     replayJob: (jobId, requester) => replayJob({ store, jobs, events, logger }, jobId, requester),
     renderWebhook: {
       secrets: webhookSecrets,

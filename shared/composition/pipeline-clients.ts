@@ -47,7 +47,7 @@ export async function createVideoGenerator(config: PipelineConfig, logger: Logge
 
 export async function createTokenVerifier(config: PipelineConfig) {
   const jwtSecret = config.supabase.jwtSecret ? await resolveSecret(config.supabase.jwtSecret, config.region) : undefined;
-  return createAccessTokenVerifier({ jwtSecret, jwksUrl: config.supabase.jwksUrl });
+  return createAccessTokenVerifier({ jwtSecret, jwksUrl: config.supabase.jwksUrl, issuer: config.supabase.issuer });
 }
 
 /** The secret that signs render webhooks, resolved (SSM in AWS); null when none is configured. */

@@ -29,10 +29,17 @@ export class AuthError extends PipelineError {
   }
 }
 
-/** The caller asked for more than their quota allows (jobs per day). */
+/** The caller asked for more than a quota allows: theirs (`quota_exceeded`) or the service's (`service_daily_limit`). */
 export class QuotaExceededError extends PipelineError {
-  constructor(message: string, context: Record<string, unknown> = {}) {
-    super('quota_exceeded', message, { context });
+  constructor(message: string, context: Record<string, unknown> = {}, code: 'quota_exceeded' | 'service_daily_limit' = 'quota_exceeded') {
+    super(code, message, { context });
+  }
+}
+
+/** The caller is known but may not do this here (an anonymous visitor where anonymous jobs are off). */
+export class ForbiddenError extends PipelineError {
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }
 
@@ -77,7 +84,7 @@ export class ConfigError extends PipelineError {
 export function isRetryable(err: unknown): boolean {
   // Bad input, bad auth, bad config and impossible state transitions fail the same way every time.
   if (err instanceof ValidationError || err instanceof AuthError || err instanceof ConfigError) return false;
-  if (err instanceof QuotaExceededError || err instanceof JobStateError) return false;
+  if (err instanceof QuotaExceededError || err instanceof JobStateError || err instanceof ForbiddenError) return false;
   // The service told us whether it was transient (429/5xx/timeouts) or not (4xx content refusals).
   if (err instanceof UpstreamError) return err.retryable;
   return true;

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors';
+import { readImageDimensions, type ImageDimensions } from './image-dimensions';
 import type { ImageContentType } from './keys';
 
 /** LTX-2 fetches an image URL of at most 15 MB; we hold uploads to the same limit. */
@@ -35,4 +36,42 @@ export function checkImageSize(size: number): void {
   if (size > MAX_IMAGE_BYTES) {
     throw new ValidationError('image', `The photo is ${(size / 1048576).toFixed(1)} MB; the limit is 15 MB. Upload a smaller photo.`);
   }
+}
+
+/**
+ * The most pixels a photo may declare. A decoder allocates for what the header declares, so a tiny
+ * file declaring 8192x8192 costs hundreds of MB to decode: refused by the header, before any decode,
+ * in the pipeline and in the local LTX stand-in alike. 50 MP takes any camera's photo up to 8192x6144
+ * (LTX renders at most 3840x2160, so nothing is lost) and bounds one RGBA decode to 200 MB.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** WebP's own limit, and more than any camera; also bounds a very long, thin picture. */
+export const MAX_IMAGE_SIDE = 16_383;
+
+/**
+ * Reads the photo's declared width and height from its header (nothing is decoded) and refuses a
+ * damaged header or more pixels than we decode. Messages are shown to users as the job's failure.
+ */
+export function checkImageDimensions(type: ImageContentType, bytes: Uint8Array): ImageDimensions {
+  const dimensions = readImageDimensions(type, bytes);
+  if (!dimensions) {
+    throw new ValidationError('image', 'The photo is damaged: its header does not say how large it is. Export or save it again and upload the new file.');
+  }
+  const over = pixelBudgetExcess(dimensions);
+  if (over) throw new ValidationError('image', `The photo is ${over}. Upload a smaller photo.`);
+  return dimensions;
+}
+
+/** How a picture exceeds the pixel budget (`8192x8192 pixels (67.1 megapixels); the limit is ...`), or null. */
+export function pixelBudgetExcess({ width, height }: ImageDimensions): string | null {
+  const pixels = width * height;
+  if (pixels <= MAX_IMAGE_PIXELS && width <= MAX_IMAGE_SIDE && height <= MAX_IMAGE_SIDE) return null;
+  return `${width}x${height} pixels (${(pixels / 1e6).toFixed(1)} megapixels); the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels and ${MAX_IMAGE_SIDE} pixels on a side`;
+}
+
+/** Every check of a photo's bytes in hand: size, kind by content, and declared dimensions. */
+export function checkPhotoBytes(bytes: Uint8Array): ImageContentType {
+  const type = checkImage(bytes.length, bytes.subarray(0, 16));
+  checkImageDimensions(type, bytes);
+  return type;
 }

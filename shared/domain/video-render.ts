@@ -1,4 +1,4 @@
-/** A `video_renders` row (supabase/migrations/20250601000500_video_renders.sql): the render answering for one job and format. */
+/** A `video_renders` row (supabase/migrations/20250601000600_video_renders.sql): the render answering for one job and format. */
 export const RENDER_STATUSES = ['starting', 'rendering', 'succeeded', 'failed', 'timeout'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
 

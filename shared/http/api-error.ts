@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AuthError, PipelineError, QuotaExceededError, UpstreamError, ValidationError, JobStateError, isRetryable } from '../domain/errors';
+import { AuthError, ForbiddenError, PipelineError, QuotaExceededError, UpstreamError, ValidationError, JobStateError, isRetryable } from '../domain/errors';
 import { JobNotFoundError } from '../pipeline/replay-job';
 
 /**
@@ -34,7 +34,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ValidationError) return new ApiError(400, 'invalid_request', err.message, { cause: err });
   if (err instanceof AuthError) return new ApiError(401, 'unauthorized', err.message, { headers: { 'www-authenticate': 'Bearer' }, cause: err });
-  if (err instanceof QuotaExceededError) return new ApiError(429, 'quota_exceeded', err.message, { headers: { 'retry-after': '3600' }, cause: err });
+  if (err instanceof ForbiddenError) return new ApiError(403, err.code, err.message, { cause: err });
+  if (err instanceof QuotaExceededError) return new ApiError(429, err.code, err.message, { headers: { 'retry-after': '3600' }, cause: err });
   // Someone else's job is reported as missing: its existence is not the caller's business.
   if (err instanceof JobNotFoundError) return new ApiError(404, 'not_found', err.message, { cause: err });
   if (err instanceof JobStateError) return new ApiError(409, 'job_state', err.message, { cause: err });

@@ -3,6 +3,7 @@ import type { JobStatus } from '../domain/job-status';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
 import type { Logger } from '../ports/logger';
+import { scrubInternals } from '../domain/user-message';
 
 const ACTIVE: readonly JobStatus[] = ['pending_upload', 'queued', 'generating', 'rendering'];
 
@@ -43,10 +44,10 @@ export class JobReporter {
     }
   }
 
-  /** Records a failure the user can read, unless the job already ended. */
+  /** Records a failure the user can read, unless the job already ended. Internals that slipped into `reason` are scrubbed. */
   async fail(job: Pick<VideoJob, 'id'>, reason: string): Promise<VideoJob | null> {
     this.lastWrite.delete(job.id);
-    const failed = await this.jobs.updateWhere(job.id, ACTIVE, { status: 'failed', error: reason });
+    const failed = await this.jobs.updateWhere(job.id, ACTIVE, { status: 'failed', error: scrubInternals(reason) });
     if (failed) await this.statusChanged(failed);
     return failed;
   }

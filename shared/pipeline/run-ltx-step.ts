@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { PipelineConfig } from '../config';
 import { describeError, isRetryable, ValidationError } from '../domain/errors';
-import { checkImage, checkImageSize, MAX_IMAGE_BYTES } from '../domain/image-check';
+import { checkImageSize, checkPhotoBytes, MAX_IMAGE_BYTES } from '../domain/image-check';
 import { optionsForNewPhoto, optionsToMetadata } from '../domain/job-metadata';
+import { userMessageFor } from '../domain/user-message';
 import type { JobReporter } from './job-reporter';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
@@ -58,16 +59,18 @@ export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Pro
     await generateClip(deps, claimed, object);
     return { outcome: 'done', jobId: claimed.id };
   } catch (err) {
+    // The whole error goes to the log; the row gets the user's sentence for it (user-message.ts).
     const reason = describeError(err);
+    const message = userMessageFor(err, 'generation');
     if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
       logger.log('warn', 'ltx step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
       // Release the claim so the retried delivery can take it again.
-      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${reason}` });
+      await deps.jobs.updateWhere(claimed.id, ['generating'], { status: 'queued', progress: 0, error: `Retrying after: ${message}` });
       deps.reporter.forget(claimed.id);
       throw err;
     }
     logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
-    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${reason}` : reason);
+    await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${message}` : message);
     return { outcome: 'failed', jobId: claimed.id, reason };
   }
 }
@@ -79,7 +82,8 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Pr
   // Read no more than the limit allows: an oversized object fails on its size before any download.
   checkImageSize(head.size);
   const bytes = await deps.store.getBytes(sourceKey, MAX_IMAGE_BYTES);
-  const contentType = checkImage(bytes.length, bytes.subarray(0, 16));
+  // Dimensions by the header alone, before LTX (or anything) decodes it: a few bytes can declare gigapixels.
+  const contentType = checkPhotoBytes(bytes);
   // Inline when the data URI fits LTX's limit (counted encoded: about 5.2 MB of photo), else by a URL.
   const inline = dataUriLength(bytes.length, contentType) <= LTX_MAX_DATA_URI_BYTES;
   const imageUri = chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });

@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config';
 import { describeError, isRetryable, UpstreamError } from '../domain/errors';
+import { userMessageFor } from '../domain/user-message';
 import { resolutionSize } from '../domain/job-options';
 import { renderKey, thumbnailKey } from '../domain/keys';
 import type { PipelineObject } from '../domain/pipeline-object';
@@ -117,9 +118,11 @@ async function start(deps: RenderStepDeps, job: VideoJob, clipKey: string, now: 
       thumbnailKey: thumbnailKey(job.user_id, job.id),
     });
   } catch (err) {
+    // The whole error goes to the log and the render row; the job gets the user's sentence for it.
     const reason = describeError(err);
+    deps.logger.log('warn', 'render start failed', { jobId: job.id, error: reason });
     await deps.renders.updateWhere(job.id, DEFAULT_RENDER_FORMAT, ['starting'], { status: 'failed', error: reason, finished_at: new Date().toISOString() }).catch(() => null);
-    const outcome = await renderFailed(deps, job, reason, isRetryable(err)).catch((e: unknown) => {
+    const outcome = await renderFailed(deps, job, userMessageFor(err, 'rendering'), isRetryable(err)).catch((e: unknown) => {
       // The database may be what failed; the sweeper releases the claim once it is back.
       deps.logger.log('warn', 'claim not released', { jobId: job.id, error: describeError(e) });
       return 'retrying' as const;

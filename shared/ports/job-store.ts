@@ -12,9 +12,10 @@ export interface JobStore {
    * got there first. This is how handlers claim work exactly once.
    */
   updateWhere(id: string, from: readonly JobStatus[], patch: JobPatch, attempts?: number): Promise<VideoJob | null>;
-  countCreatedSince(userId: string, since: Date): Promise<number>;
-  /** Ids of the user's jobs created since `since`, oldest first (ties by id), at most `limit`. */
-  listCreatedSince(userId: string, since: Date, limit: number): Promise<string[]>;
+  /** Jobs of the user (null: of every user) created since `since`. */
+  countCreatedSince(userId: string | null, since: Date): Promise<number>;
+  /** Ids of the user's (null: every user's) jobs created since `since`, oldest first (ties by id), at most `limit`. */
+  listCreatedSince(userId: string | null, since: Date, limit: number): Promise<string[]>;
   /** Removes a job that never started (still `pending_upload`); false when it is not in that state. */
   deletePending(id: string): Promise<boolean>;
   /** Inserts the finished video's row unless it exists (its id is the job's id). */

@@ -53,22 +53,23 @@ async function runJob(afterUpload: () => void = () => {}) {
 }
 
 describe('LTX faults', () => {
-  it('a content refusal (400): fails at once with LTX’s reason, no retry, no render', async () => {
+  it('a content refusal (400): fails at once saying what it means, no retry, no render', async () => {
     stack.ltx!.setFault({ kind: 'content_refusal', status: 400, times: 1 });
     const { job, ltxCalls, renders, rows } = await runJob();
     expect(job.status).toBe('failed');
-    expect(job.error).toBe('LTX rejected the request (content_filtered_error): Content is filtered due to policy restrictions');
+    expect(job.error).toBe('The video generation service refused this photo or its text under its content policy. Try another photo.');
     expect(ltxCalls).toBe(1);
     expect(renders).toBe(0);
     expect(rows).toHaveLength(0);
   });
 
-  it('a rate limit that outlasts the retry budget: fails after the job’s attempts, naming it', async () => {
+  it('a rate limit that outlasts the retry budget: fails after the job’s attempts; LTX’s words in the log', async () => {
     // Retry-After beyond the client's 300 s budget: each attempt gives up at once.
     stack.ltx!.setFault({ kind: 'rate_limit', retryAfterSeconds: 400 });
-    const { job, ltxCalls, rows } = await runJob();
+    const { job, ltxCalls, rows, jobLogs } = await runJob();
+    expect(jobLogs.some((l) => l.includes('waiting 400 s more (Retry-After) would pass the 300 s retry budget; last: 429 rate_limit_error'))).toBe(true);
     expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/^Video generation failed after 3 attempts: LTX rate limit: gave up after 1 attempt over 0 s: waiting 400 s more \(Retry-After\) would pass the 300 s retry budget; last: 429 rate_limit_error/);
+    expect(job.error).toBe('Video generation failed after 3 attempts: The video generation service was busy or unavailable. Try again later.');
     expect(ltxCalls).toBe(3);
     expect(job.attempts).toBe(3);
     expect(rows).toHaveLength(0);
@@ -119,11 +120,11 @@ describe('S3 faults', () => {
     expect(jobLogs.some((l) => l.includes('render failed, will retry') && /Remotion failed to render: S3 PUT of renders\/.* failed \(503\)/.test(l))).toBe(true);
   });
 
-  it('S3 failing for good: the job fails after its attempts, naming S3', async () => {
+  it('S3 failing for good: the job fails after its attempts, naming storage', async () => {
     stack.objectStore.setFault({ kind: 'error', status: 500, code: 'InternalError', method: 'GET' });
     const { job, ltxCalls, rows } = await runJob();
     expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/^Video generation failed after 3 attempts: S3 GET of images\/[0-9a-f-]+\/[0-9a-f-]+\.jpg failed \(500\)/);
+    expect(job.error).toBe('Video generation failed after 3 attempts: The photo or video could not be read or written in storage. Try again later.');
     expect(ltxCalls).toBe(0);
     expect(rows).toHaveLength(0);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import type { LocalStack } from '../../local/stack';
+import { createSupabaseClient } from '../../shared/adapters/supabase/create-supabase-client';
 import { signInUser, startTestStack } from '../helpers/local-stack';
 
 let stack: LocalStack;
@@ -8,7 +9,7 @@ let token: string;
 let logs: string[];
 
 beforeAll(async () => {
-  ({ stack, logs } = await startTestStack({ env: { MAX_JOBS_PER_DAY: '3' } }));
+  ({ stack, logs } = await startTestStack({ env: { MAX_JOBS_PER_DAY: '3', ANONYMOUS_JOBS_PER_DAY: '1' } }));
   token = (await signInUser(stack)).accessToken;
 });
 afterAll(async () => {
@@ -81,6 +82,24 @@ describe('POST /uploads', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers 401 to a token signed with the project’s own secret but of another issuer or audience', async () => {
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ sub: '6f1c1f7e-2c3a-4b4e-9d7a-0c1b2a3d4e5f', role: 'authenticated', ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(stack.supabase.jwtSecret));
+    const issuer = `${stack.info.supabaseUrl}/auth/v1`;
+    const answers = [
+      await post(body, { authorization: `Bearer ${await sign({ iss: 'https://anotherproject.supabase.co/auth/v1', aud: 'authenticated' })}` }),
+      await post(body, { authorization: `Bearer ${await sign({ iss: issuer, aud: 'anon' })}` }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([401, 401]);
+    expect(((await answers[0]!.json()) as { error: { message: string } }).error.message).toBe('the access token was not issued by this project’s Supabase Auth (iss)');
+    expect(((await answers[1]!.json()) as { error: { message: string } }).error.message).toBe('the access token is not for signed-in users (aud must be "authenticated")');
+    // The same claims as the local Supabase issues them are accepted: the stack is configured as AWS is.
+    expect((await post(body, { authorization: `Bearer ${await sign({ iss: issuer, aud: 'authenticated' })}` })).status).toBe(201);
+  });
+
   it.each([
     ['not JSON', '{"filename": ', 'body: must be valid JSON'],
     ['an empty body', '', 'body: a JSON object is required (got an empty body)'],
@@ -118,6 +137,18 @@ describe('POST /uploads', () => {
     expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('You have started 3 videos in the last 24 hours; the limit is 3. Try again tomorrow.');
     // Another user is not affected.
     expect((await post(body, { authorization: `Bearer ${(await signInUser(stack)).accessToken}` })).status).toBe(201);
+  });
+
+  it('holds an anonymous guest to the guests’ own, smaller limit', async () => {
+    const guest = createSupabaseClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey);
+    const { data } = await guest.auth.signInAnonymously();
+    const auth = { authorization: `Bearer ${data.session!.access_token}` };
+    expect((await post(body, auth)).status).toBe(201);
+    const refused = await post(body, auth);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: { code: 'quota_exceeded', message: 'As a guest you may start 1 video in 24 hours and have started 1. Sign in with an email account to make more, or try again tomorrow.' },
+    });
   });
 
   it('never writes a key or token into its logs', () => {

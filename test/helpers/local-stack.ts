@@ -45,11 +45,11 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   }
 }
 
-/** A signed-in (anonymous) user of the local Supabase API, as the web app would have. */
+/** A signed-in user with an account (email and password) of the local Supabase API; guests sign in anonymously. */
 export async function signInUser(stack: LocalStack): Promise<{ client: SupabaseClient; userId: string; accessToken: string }> {
   const client = createSupabaseClient(stack.info.supabaseUrl, stack.info.supabaseAnonKey);
-  const { data, error } = await client.auth.signInAnonymously();
-  if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
+  const { data, error } = await client.auth.signUp({ email: `user-${crypto.randomUUID()}@villa.test`, password: `pw-${crypto.randomUUID()}` });
+  if (error || !data.session || !data.user) throw new Error(`sign-up failed: ${error?.message}`);
   return { client, userId: data.user.id, accessToken: data.session.access_token };
 }
 

@@ -99,12 +99,12 @@ export class MemoryJobStore implements JobStore {
     return structuredClone(updated);
   }
 
-  async countCreatedSince(userId: string, since: Date): Promise<number> {
+  async countCreatedSince(userId: string | null, since: Date): Promise<number> {
     this.enter('countCreatedSince');
     return this.createdSince(userId, since).length;
   }
 
-  async listCreatedSince(userId: string, since: Date, limit: number): Promise<string[]> {
+  async listCreatedSince(userId: string | null, since: Date, limit: number): Promise<string[]> {
     this.enter('listCreatedSince');
     return this.createdSince(userId, since)
       .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -112,8 +112,8 @@ export class MemoryJobStore implements JobStore {
       .map((j) => j.id);
   }
 
-  private createdSince(userId: string, since: Date): VideoJob[] {
-    return [...this.jobs.values()].filter((j) => j.user_id === userId && Date.parse(j.created_at) >= since.getTime());
+  private createdSince(userId: string | null, since: Date): VideoJob[] {
+    return [...this.jobs.values()].filter((j) => (userId === null || j.user_id === userId) && Date.parse(j.created_at) >= since.getTime());
   }
 
   async deletePending(id: string): Promise<boolean> {

@@ -14,10 +14,11 @@ import type { GeneratedClip, VideoGenerator } from '../../shared/ports/video-gen
  * tests: each records what it was asked, and fails when a test tells it to.
  */
 
-/** Bytes that pass the photo checks (a JPEG's magic number) without being a photo anyone decodes. */
+/** Bytes that pass the photo checks (a JPEG header declaring 16x16) without being a photo anyone decodes. */
 export function jpegBytes(size = 2048): Buffer {
   const bytes = Buffer.alloc(size, 0x20);
-  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  // SOI, then a baseline frame header (SOF0): 8-bit, height 16, width 16, three components.
+  bytes.set([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x10, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
   return bytes;
 }
 
@@ -130,6 +131,8 @@ export const TEST_CONFIG = {
   operatorUserId: OPERATOR_ID,
   maxJobAttempts: 3,
   maxJobsPerDay: 50,
+  anonymousJobsPerDay: 5,
+  maxJobsPerDayTotal: 0,
   uploadUrlTtlSeconds: 300,
   stuckJobMinutes: 15,
   publicMediaBaseUrl: 'https://cdn.example.test/',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, JobStateError, QuotaExceededError, UpstreamError } from '../../shared/domain/errors';
+import { AuthError, ForbiddenError, JobStateError, QuotaExceededError, UpstreamError } from '../../shared/domain/errors';
 import { createApiApp } from '../../shared/http/api-app';
 import { JobNotFoundError } from '../../shared/pipeline/replay-job';
 import { MAX_UPLOAD_REQUEST_BYTES } from '../../shared/http/routes/uploads-route';
@@ -159,6 +159,15 @@ describe('errors', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('3600');
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('quota_exceeded');
+  });
+
+  it('answers 429 service_daily_limit past the service-wide cap, and 403 to a guest where guests get no videos', async () => {
+    const capped = await post(createApiApp(failing(new QuotaExceededError('The service has reached its limit.', {}, 'service_daily_limit')).deps), '/uploads', UPLOAD_BODY, auth);
+    expect(capped.status).toBe(429);
+    expect(((await capped.json()) as { error: { code: string } }).error.code).toBe('service_daily_limit');
+    const guest = await post(createApiApp(failing(new ForbiddenError('anonymous_not_allowed', 'Guests cannot start videos on this service.')).deps), '/uploads', UPLOAD_BODY, auth);
+    expect(guest.status).toBe(403);
+    expect(await guest.json()).toEqual({ error: { code: 'anonymous_not_allowed', message: 'Guests cannot start videos on this service.' } });
   });
 
   it('answers 503 with Retry-After when a service we need is briefly down', async () => {

@@ -149,6 +149,18 @@ describe('the functions', () => {
     expect(lambda(json, 'api')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
   });
 
+  it('spending guards: guests refused by default, a service-wide daily cap, reserved concurrency for the API and for LTX', () => {
+    const [, api] = lambda(json, 'api');
+    expect(api.environment.variables).toMatchObject({ ANONYMOUS_JOBS_PER_DAY: '${var.anonymous_jobs_per_day}', MAX_JOBS_PER_DAY_TOTAL: '${var.max_jobs_per_day_total}' });
+    expect(defaultOf(json, api.environment.variables.ANONYMOUS_JOBS_PER_DAY)).toBe(0);
+    expect(defaultOf(json, api.environment.variables.MAX_JOBS_PER_DAY_TOTAL)).toBe(500);
+    expect(api.reserved_concurrent_executions).toBe('${var.api_reserved_concurrency}');
+    expect(defaultOf(json, api.reserved_concurrent_executions)).toBe(50);
+    // LTX runs at most as many paid calls as the LTX quota, however it is invoked.
+    expect(lambda(json, 'ltx')[1].reserved_concurrent_executions).toBe('${var.ltx_concurrency}');
+    expect(lambda(json, 'render')[1].reserved_concurrent_executions).toBeUndefined();
+  });
+
   it('the web API is a Function URL with the API’s one CORS policy for the configured origins', () => {
     const [apiName] = lambda(json, 'api');
     const [, url] = only(json, 'aws_lambda_function_url');

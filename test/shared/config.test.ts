@@ -4,10 +4,14 @@ import { loadConfig } from '../../shared/config';
 const base = { BUCKET_NAME: 'villa-bucket', SUPABASE_URL: 'https://abc.supabase.co/', SUPABASE_SERVICE_ROLE_KEY: 'service-key' };
 
 describe('configuration', () => {
-  it('fills defaults and derives the JWKS URL', () => {
+  it('fills defaults and derives the JWKS URL and the access tokens’ issuer', () => {
     const c = loadConfig(base);
     expect(c.region).toBe('us-east-1');
     expect(c.supabase.jwksUrl).toBe('https://abc.supabase.co/auth/v1/.well-known/jwks.json');
+    expect(c.supabase.issuer).toBe('https://abc.supabase.co/auth/v1');
+    expect(loadConfig({ ...base, SUPABASE_JWT_ISSUER: 'https://auth.villa.example/auth/v1' }).supabase.issuer).toBe('https://auth.villa.example/auth/v1');
+    // Guests are refused and all users together are capped unless the deployment says otherwise.
+    expect(c).toMatchObject({ anonymousJobsPerDay: 0, maxJobsPerDayTotal: 500, maxJobsPerDay: 50 });
     expect(c.jobDefaults).toMatchObject({ model: 'ltx-2-fast', resolution: '1920x1080', fps: 25, duration: 6 });
     expect(c.renderer).toMatchObject({ kind: 'local' });
     expect(c.allowedOrigins).toEqual(['*']);

@@ -52,21 +52,16 @@ export class SupabaseJobStore implements JobStore {
     return updated ? videoJobFromRow(updated) : null;
   }
 
-  async countCreatedSince(userId: string, since: Date): Promise<number> {
-    const { count, error, status } = await this.client
-      .from('video_jobs')
-      .select('id', { count: 'exact', head: true })
-      .eq('user_id', userId)
-      .gte('created_at', since.toISOString());
+  async countCreatedSince(userId: string | null, since: Date): Promise<number> {
+    const all = this.client.from('video_jobs').select('id', { count: 'exact', head: true });
+    const { count, error, status } = await (userId === null ? all : all.eq('user_id', userId)).gte('created_at', since.toISOString());
     if (error) throw dbFailure('count of video_jobs', error, status);
     return count ?? 0;
   }
 
-  async listCreatedSince(userId: string, since: Date, limit: number): Promise<string[]> {
-    const { data, error, status } = await this.client
-      .from('video_jobs')
-      .select('id')
-      .eq('user_id', userId)
+  async listCreatedSince(userId: string | null, since: Date, limit: number): Promise<string[]> {
+    const all = this.client.from('video_jobs').select('id');
+    const { data, error, status } = await (userId === null ? all : all.eq('user_id', userId))
       .gte('created_at', since.toISOString())
       .order('created_at', { ascending: true })
       .order('id', { ascending: true })

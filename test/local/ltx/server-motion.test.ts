@@ -15,7 +15,7 @@ let server: LtxServer;
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  server = await startLtxServer({ port: 0, allowAnySize: true });
+  server = await startLtxServer({ port: 0, allowAnySize: true, imageUrls: (url) => url.hostname === '127.0.0.1' });
   jpeg = await makeTestPhoto('jpeg', 640, 480);
 });
 afterAll(() => server.stop());

@@ -5,13 +5,16 @@ import { createAccessTokenVerifier } from '../../../shared/adapters/verify-acces
 const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 const USER = '6f1c1f7e-2c3a-4b4e-9d7a-0c1b2a3d4e5f';
 const key = new TextEncoder().encode(SECRET);
+/** As Supabase Auth issues them: iss `${SUPABASE_URL}/auth/v1`, aud `authenticated`. */
+const ISSUER = 'https://abcdefghijklmnop.supabase.co/auth/v1';
+const AS_ISSUED = { iss: ISSUER, aud: 'authenticated' };
 
 function hs256(claims: Record<string, unknown>, expiresIn: string | number = '1h') {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(key);
+  return new SignJWT({ ...AS_ISSUED, ...claims }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(key);
 }
 
 describe('access token verification', () => {
-  const verify = createAccessTokenVerifier({ jwtSecret: SECRET });
+  const verify = createAccessTokenVerifier({ jwtSecret: SECRET, issuer: ISSUER });
 
   it('accepts a signed-in user, anonymous ones included', async () => {
     await expect(verify(await hs256({ sub: USER, role: 'authenticated', email: 'a@b.c' }))).resolves.toEqual({ userId: USER, email: 'a@b.c', isAnonymous: false });
@@ -35,11 +38,21 @@ describe('access token verification', () => {
     await expect(verify(await hs256({ role: 'authenticated', sub: 'not-a-uuid' }))).rejects.toThrow('the access token names no user (sub)');
   });
 
+  it('refuses a token of another project (iss) or not meant for signed-in users (aud), however well signed', async () => {
+    await expect(verify(await hs256({ sub: USER, role: 'authenticated', iss: 'https://anotherproject.supabase.co/auth/v1' }))).rejects.toThrow(
+      'the access token was not issued by this project’s Supabase Auth (iss)',
+    );
+    await expect(verify(await hs256({ sub: USER, role: 'authenticated', iss: undefined }))).rejects.toThrow(/\(iss\)$/);
+    await expect(verify(await hs256({ sub: USER, role: 'authenticated', aud: 'anon' }))).rejects.toThrow('the access token is not for signed-in users (aud must be "authenticated")');
+    await expect(verify(await hs256({ sub: USER, role: 'authenticated', aud: undefined }))).rejects.toThrow(/\(aud must be "authenticated"\)$/);
+    await expect(verify(await hs256({ sub: USER, role: 'authenticated', aud: ['authenticated', 'other'] }))).resolves.toMatchObject({ userId: USER });
+  });
+
   it('accepts asymmetric tokens from the project JWKS', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
-    const verifyEs = createAccessTokenVerifier({ jwks: createLocalJWKSet({ keys: [jwk] }) });
-    const token = await new SignJWT({ sub: USER, role: 'authenticated' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setExpirationTime('1h').sign(privateKey);
+    const verifyEs = createAccessTokenVerifier({ jwks: createLocalJWKSet({ keys: [jwk] }), issuer: ISSUER });
+    const token = await new SignJWT({ ...AS_ISSUED, sub: USER, role: 'authenticated' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setExpirationTime('1h').sign(privateKey);
     await expect(verifyEs(token)).resolves.toMatchObject({ userId: USER });
     // Without a secret configured, HS256 tokens are refused rather than trusted.
     await expect(verifyEs(await hs256({ sub: USER, role: 'authenticated' }))).rejects.toThrow('HS256 access tokens are not accepted by this deployment');

@@ -9,11 +9,13 @@ afterEach(async () => {
 });
 
 const refusal = 'LTX rejected the request (content_filtered_error): Content is filtered due to policy restrictions';
+/** What the job row says of that refusal (shared/domain/user-message.ts). */
+const refusalForUser = 'The video generation service refused this photo or its text under its content policy. Try another photo.';
 
 /** A job failed by LTX's refusal, with its photo still in the bucket. */
 async function failedJob(harness: PipelineHarness) {
   const { job, key } = await harness.uploadedPhoto();
-  harness.generator.failures.push(new UpstreamError('ltx', refusal, { status: 400, retryable: false }));
+  harness.generator.failures.push(new UpstreamError('ltx', refusal, { status: 422, retryable: false, code: 'content_filtered_error' }));
   await harness.ltx(key);
   return { job: (await harness.jobs.get(job.id))!, key };
 }
@@ -24,7 +26,7 @@ describe('replayJob', () => {
   it('moves the owner’s failed job back to queued with fresh attempts, announces it and copies the photo to start it', async () => {
     h = pipelineHarness();
     const { job, key } = await failedJob(h);
-    expect(job).toMatchObject({ status: 'failed', attempts: 1, error: refusal });
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, error: refusalForUser });
 
     const queued = await replayJob(deps(h), job.id, { requestedBy: USER, ownerId: USER });
     expect(queued).toMatchObject({ status: 'queued', attempts: 0, error: null, progress: 0 });
@@ -86,7 +88,7 @@ describe('replayJob', () => {
     const { job } = await failedJob(h);
     h.events.replayFailure = new Error('PutEvents refused the entry: ThrottlingException');
     await expect(replayJob(deps(h), job.id, { requestedBy: USER })).rejects.toThrow('ThrottlingException');
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: refusal, attempts: 1 });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: refusalForUser, attempts: 1 });
     expect(h.store.touched).toEqual([]);
     h.events.replayFailure = undefined;
     await expect(replayJob(deps(h), job.id, { requestedBy: USER })).resolves.toMatchObject({ status: 'queued' });

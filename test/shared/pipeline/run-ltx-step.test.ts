@@ -3,6 +3,7 @@ import { UpstreamError } from '../../../shared/domain/errors';
 import { ltxVideoKey } from '../../../shared/domain/keys';
 import { runLtxStep } from '../../../shared/pipeline/run-ltx-step';
 import { databaseDown } from '../../helpers/memory-job-store';
+import { blankPng, WEBP_8192 } from '../../helpers/image-bombs';
 import { jpegBytes, OPERATOR_ID } from '../../helpers/pipeline-fakes';
 import { OTHER_USER, pipelineHarness, USER, type PipelineHarness } from '../../helpers/pipeline-harness';
 
@@ -148,6 +149,10 @@ describe('runLtxStep: photos that cannot be used fail before any paid call', () 
     ['a text file named .jpg', Buffer.from('this is plain text, not a photo'), /^The file is not a JPEG, PNG or WebP image/],
     ['a zero-byte file', Buffer.alloc(0), /^The photo is empty \(0 bytes\)/],
     ['a photo over 15 MB', jpegBytes(15 * 1024 * 1024 + 1), /^The photo is 15\.0 MB; the limit is 15 MB/],
+    // Decompression bombs, refused by their headers: nothing decodes them.
+    ['a 34-byte WebP declaring 8192x8192', WEBP_8192, /^The photo is 8192x8192 pixels \(67\.1 megapixels\); the limit is 50 megapixels/],
+    ['a 32 KB PNG declaring 16000x16000', blankPng(16000), /^The photo is 16000x16000 pixels/],
+    ['a JPEG whose header is cut before its size', jpegBytes(2048).subarray(0, 6), /^The photo is damaged/],
   ])('%s: the job fails with the reason', async (_name, bytes, reason) => {
     h = pipelineHarness();
     const { key, jobId } = await h.droppedPhoto('images/candidate.jpg', bytes);
@@ -183,7 +188,9 @@ describe('runLtxStep: retries', () => {
     const { job, key } = await h.uploadedPhoto();
     h.generator.failures.push(retryable());
     await expect(h.ltx(key)).rejects.toThrow('LTX server error: 500 api_error');
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'queued', attempts: 1, progress: 0, error: 'Retrying after: LTX server error: 500 api_error' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'queued', attempts: 1, progress: 0, error: 'Retrying after: The video generation service was busy or unavailable. Try again later.' });
+    // The row has the user's sentence; the log has LTX's own words.
+    expect(h.logger.lines.find((l) => l.message === 'ltx step failed, will retry')?.fields.error).toBe('LTX server error: 500 api_error');
 
     expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId: job.id });
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', error: null, attempts: 0 });
@@ -191,13 +198,13 @@ describe('runLtxStep: retries', () => {
     expect(h.logger.lines.some((l) => l.message === 'ltx step failed, will retry' && l.fields.attempt === 1)).toBe(true);
   });
 
-  it('a refusal LTX will repeat fails the job with LTX’s reason at once: no retry', async () => {
+  it('a refusal LTX will repeat fails the job at once, telling the user what it means: no retry', async () => {
     h = pipelineHarness();
     const { job, key } = await h.uploadedPhoto();
     const refusal = 'LTX rejected the request (content_filtered_error): Content is filtered due to policy restrictions';
-    h.generator.failures.push(new UpstreamError('ltx', refusal, { status: 400, retryable: false }));
+    h.generator.failures.push(new UpstreamError('ltx', refusal, { status: 422, retryable: false, code: 'content_filtered_error' }));
     expect(await h.ltx(key)).toEqual({ outcome: 'failed', jobId: job.id, reason: refusal });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: refusal, attempts: 1 });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'The video generation service refused this photo or its text under its content policy. Try another photo.', attempts: 1 });
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'failed']);
     expect(await h.ltx(key)).toMatchObject({ outcome: 'skipped', reason: 'job is already failed' });
     expect(h.generator.calls).toHaveLength(1);
@@ -210,7 +217,7 @@ describe('runLtxStep: retries', () => {
     await expect(h.ltx(key)).rejects.toThrow();
     await expect(h.ltx(key)).rejects.toThrow();
     expect(await h.ltx(key)).toMatchObject({ outcome: 'failed', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', attempts: 3, error: 'Video generation failed after 3 attempts: LTX rate limit: gave up after 1 attempt' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', attempts: 3, error: 'Video generation failed after 3 attempts: The video generation service was busy or unavailable. Try again later.' });
     await h.ltx(key);
     expect(h.generator.calls).toHaveLength(3);
   });

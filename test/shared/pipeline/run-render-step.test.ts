@@ -175,7 +175,8 @@ describe('runRenderStep: failures and limits', () => {
     const { job, clipKey } = await jobWithClip(h);
     h.starter.failures.push(new UpstreamError('remotion', 'renderMediaOnLambda failed: Rate Exceeded', { retryable: true }));
     await expect(h.render(clipKey)).rejects.toThrow('Rate Exceeded');
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: renderMediaOnLambda failed: Rate Exceeded' });
+    // The job's row has the user's sentence; the render row and the log have the whole error.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: Rendering the final video failed. Try again later; if it fails again, contact support.' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
     expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'rendering', attempt: 2 });
     expect(h.starter.starts).toHaveLength(2);

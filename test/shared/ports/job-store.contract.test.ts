@@ -172,6 +172,18 @@ describe.each(Object.keys(stores))('%s', (name) => {
       expect(await store.listCreatedSince(userId, since, 10)).toEqual(ids);
     });
 
+    it('counts and lists every user’s jobs for the service-wide cap (userId null)', async () => {
+      const since = new Date(Date.now() - 1000);
+      const before = await store.countCreatedSince(null, since);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        ids.push((await store.createIfAbsent(newJob({ user_id: randomUUID() }))).id);
+        await later(3);
+      }
+      expect(await store.countCreatedSince(null, since)).toBe(before + 2);
+      expect((await store.listCreatedSince(null, since, before + 2)).slice(-2)).toEqual(ids);
+    });
+
     it('deletes a job only while it is pending_upload', async () => {
       const pending = await store.createIfAbsent(newJob());
       const queued = await store.createIfAbsent(newJob({ status: 'queued' }));

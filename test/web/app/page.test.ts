@@ -77,7 +77,7 @@ describe('the demo page', () => {
     await page.getByRole('button', { name: 'Create video' }).click();
     const failure = page.getByTestId('job-error');
     await failure.waitFor({ timeout: 60_000 });
-    expect(await failure.textContent()).toContain('LTX refused the content');
+    expect(await failure.textContent()).toContain('refused this photo or its text under its content policy');
     await page.screenshot({ path: join(SHOTS, '3-failed-with-retry.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Retry' }).click();
@@ -109,7 +109,7 @@ describe('the demo page', () => {
 
     const heard = await announced();
     expect(heard.some((t) => t.startsWith('Uploading photo'))).toBe(true);
-    expect(heard.some((t) => t.startsWith('Failed: LTX refused the content'))).toBe(true);
+    expect(heard.some((t) => t.startsWith('Failed: The video generation service refused this photo'))).toBe(true);
     expect(heard.some((t) => /(Filming the camera move|Adding titles and music), \d+ percent/.test(t))).toBe(true);
     await page.context().close();
   }, 240_000);
