@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'cdktf';
 import { bundleHandler } from './infra/bundle';
 import { PipelineStack } from './infra/pipeline-stack';
+import { stateBackendFromEnv } from './infra/state-backend';
 
 /**
  * `npm run synth`: bundles each handler with esbuild and writes the Terraform JSON to cdktf.out/.
@@ -10,7 +11,10 @@ import { PipelineStack } from './infra/pipeline-stack';
  */
 const root = dirname(fileURLToPath(import.meta.url));
 const app = new App();
-new PipelineStack(app, 'villa-video-pipeline', {
+const stackId = 'villa-video-pipeline';
+new PipelineStack(app, stackId, {
+  // TF_STATE_BUCKET (and TF_STATE_KEY, TF_STATE_REGION, TF_STATE_LOCK_TABLE): docs/deploy.md.
+  stateBackend: stateBackendFromEnv(process.env, stackId),
   bundle: (handler) =>
     bundleHandler({
       entry: join(root, 'handlers', `${handler}.ts`),

@@ -3,7 +3,7 @@ import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { loadConfig } from '../shared/config';
 import { createApiDeps } from '../shared/composition/api-deps';
 import { lambdaHandler } from '../shared/composition/lambda-handler';
-import { createPipelineClients, createTokenVerifier } from '../shared/composition/pipeline-clients';
+import { createPipelineClients, createTokenVerifier, resolveWebhookSecret } from '../shared/composition/pipeline-clients';
 import { createApiApp, type ApiDeps } from '../shared/http/api-app';
 
 /**
@@ -19,6 +19,9 @@ export function createHandler(deps: ApiDeps) {
 
 export const handler = lambdaHandler(async (logger) => {
   const config = loadConfig();
-  const { store, jobs, events } = await createPipelineClients(config, logger);
-  return createHandler(createApiDeps({ store, jobs, events, config, logger, verifyAccessToken: await createTokenVerifier(config) }));
+  const { store, jobs, events, renders, reporter } = await createPipelineClients(config, logger);
+  const secret = await resolveWebhookSecret(config);
+  return createHandler(
+    createApiDeps({ store, jobs, events, renders, reporter, config, logger, verifyAccessToken: await createTokenVerifier(config), webhookSecrets: secret ? [secret] : [] }),
+  );
 });

@@ -1,8 +1,17 @@
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { API_CORS } from '../shared/domain/api-cors-policy';
+
+/**
+ * The statement ids the AWS provider itself adds to the function's policy when it creates a Function
+ * URL with authorization type NONE: `FunctionURLAllowPublicAccess` (lambda:InvokeFunctionUrl) and,
+ * since hashicorp/aws 6.29, `FunctionURLAllowInvokeAction` (lambda:InvokeFunction limited to calls
+ * through the URL, AWS's rule for URLs created since October 2025). The stack must not declare
+ * `aws_lambda_permission`s with these ids: both would run AddPermission in parallel and the second
+ * fails with ResourceConflictException, on the first apply and every one after it.
+ */
+export const PROVIDER_ADDED_URL_STATEMENTS = ['FunctionURLAllowPublicAccess', 'FunctionURLAllowInvokeAction'] as const;
 
 /**
  * The web API's address: a Lambda Function URL (no API Gateway: nothing to pay per request, and no
@@ -11,6 +20,9 @@ import { API_CORS } from '../shared/domain/api-cors-policy';
  * stack answers by the same definition. Preflight (OPTIONS) is answered by the Function URL from
  * this configuration without invoking the function; `allow_methods` only accepts GET, PUT, HEAD,
  * POST, PATCH, DELETE or *, so OPTIONS is never listed.
+ *
+ * Public access: the provider adds both grants the URL needs (PROVIDER_ADDED_URL_STATEMENTS), which
+ * is why the stack requires hashicorp/aws >= 6.29 (PROVIDER_VERSION in pipeline-stack.ts).
  */
 export class ApiUrl extends Construct {
   readonly url: LambdaFunctionUrl;
@@ -27,24 +39,5 @@ export class ApiUrl extends Construct {
         maxAge: API_CORS.maxAgeSeconds,
       },
     });
-    // Public access through the URL only. Since October 2025 a new function URL needs both
-    // lambda:InvokeFunctionUrl and lambda:InvokeFunction; the second is limited to URL invocations
-    // (lambda:InvokedViaFunctionUrl), so nobody can call the function through the Invoke API.
-    new LambdaPermission(this, 'public-url', {
-      statementId: 'FunctionURLAllowPublicAccess',
-      action: 'lambda:InvokeFunctionUrl',
-      functionName: props.fn.functionName,
-      principal: '*',
-      functionUrlAuthType: 'NONE',
-    });
-    const invoke = new LambdaPermission(this, 'public-url-invoke', {
-      statementId: 'FunctionURLInvokeAllowPublicAccess',
-      action: 'lambda:InvokeFunction',
-      functionName: props.fn.functionName,
-      principal: '*',
-    });
-    // `invoked_via_function_url` is newer than the generated provider bindings (hashicorp/aws 6.25);
-    // the stack requires a provider version that knows it (see PROVIDER_VERSION in pipeline-stack.ts).
-    invoke.addOverride('invoked_via_function_url', true);
   }
 }

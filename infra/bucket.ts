@@ -6,7 +6,7 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
-import { LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
+import { IMAGES_PREFIX, LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
 
 export interface PipelineBucketProps {
   namePrefix: string;
@@ -14,6 +14,8 @@ export interface PipelineBucketProps {
   /** Origin of the Remotion site's page, which fetches the clip (presigned GET) while rendering. */
   remotionSiteOrigin: string;
   ltxVideosExpirationDays: number;
+  imagesExpirationDays: number;
+  rendersTieringDays: number;
 }
 
 /**
@@ -86,6 +88,21 @@ export class PipelineBucket extends Construct {
           status: 'Enabled',
           filter: [{ prefix: LTX_VIDEOS_PREFIX }],
           expiration: [{ days: props.ltxVideosExpirationDays }],
+        },
+        {
+          // Source photos: needed for a replay, then only storage cost.
+          id: 'expire-images',
+          status: 'Enabled',
+          filter: [{ prefix: IMAGES_PREFIX }],
+          expiration: [{ days: props.imagesExpirationDays }],
+        },
+        {
+          // Finished videos are watched in their first weeks; Intelligent-Tiering then moves each to the
+          // cheaper access tiers by itself while its URL and latency stay the same.
+          id: 'tier-renders',
+          status: 'Enabled',
+          filter: [{ prefix: 'renders/' }],
+          transition: [{ days: props.rendersTieringDays, storageClass: 'INTELLIGENT_TIERING' }],
         },
       ],
     });

@@ -2,7 +2,6 @@ import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
-import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -18,12 +17,6 @@ export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttemp
 function queueDelivery(target: PipelineTarget): QueueDelivery {
   const { delivery } = routeFor(target);
   if (delivery.kind !== 'queue') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} asynchronously, not through a queue`);
-  return delivery;
-}
-
-function asyncDelivery(target: PipelineTarget): AsyncDelivery {
-  const { delivery } = routeFor(target);
-  if (delivery.kind !== 'async') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} through a queue, not asynchronously`);
   return delivery;
 }
 export const SWEEP_SCHEDULE = 'rate(5 minutes)';
@@ -65,22 +58,26 @@ export interface PipelineEventsProps {
   bucketName: string;
   ltxQueue: SqsQueue;
   ltxDeadLetterQueue: SqsQueue;
+  renderQueue: SqsQueue;
   renderDeadLetterQueue: SqsQueue;
   ltxFunction: LambdaFunction;
   renderFunction: LambdaFunction;
   sweepFunction: LambdaFunction;
   ltxConcurrency: number;
+  renderStartConcurrency: number;
 }
 
 /**
- * The wiring: images/ -> SQS -> LTX (bounded concurrency), ltx-videos/ -> render (retries + DLQ),
- * a 5-minute schedule -> sweep.
+ * The wiring: images/ -> SQS -> LTX (bounded concurrency), ltx-videos/ -> SQS -> render start
+ * (bounded; the renders in flight are bounded by the render step's own limit), a 5-minute schedule
+ * -> sweep.
  */
 export class PipelineEvents extends Construct {
   readonly imagesRule: CloudwatchEventRule;
   readonly ltxVideosRule: CloudwatchEventRule;
   readonly sweepRule: CloudwatchEventRule;
   readonly ltxEventSource: LambdaEventSourceMapping;
+  readonly renderEventSource: LambdaEventSourceMapping;
 
   constructor(scope: Construct, id: string, props: PipelineEventsProps) {
     super(scope, id);
@@ -107,31 +104,25 @@ export class PipelineEvents extends Construct {
       scalingConfig: { maximumConcurrency: props.ltxConcurrency },
     });
 
-    // ltx-videos/ -> render function, invoked asynchronously by EventBridge.
+    // ltx-videos/ -> queue -> render function. A queue rather than an asynchronous invocation: a clip
+    // whose render waits for a slot comes back after the visibility timeout, many times if need be.
     this.ltxVideosRule = objectCreatedRule(this, 'ltx-videos-rule', props.namePrefix, props.bucketName, 'render');
+    allowRuleToSend(this, 'render-queue-policy', props.renderQueue, this.ltxVideosRule.arn);
     allowRuleToSend(this, 'render-dlq-policy', props.renderDeadLetterQueue, this.ltxVideosRule.arn);
     new CloudwatchEventTarget(this, 'ltx-videos-target', {
       rule: this.ltxVideosRule.name,
-      targetId: 'render-function',
-      arn: props.renderFunction.arn,
-      // Delivery failures (throttling, service errors) are retried by EventBridge, then dead-lettered.
+      targetId: 'render-queue',
+      arn: props.renderQueue.arn,
       retryPolicy: TARGET_RETRY,
       deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
     });
-    new LambdaPermission(this, 'render-invoke', {
-      statementId: 'AllowLtxVideosRule',
-      action: 'lambda:InvokeFunction',
-      functionName: props.renderFunction.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: this.ltxVideosRule.arn,
-    });
-    // Failures of the function itself are Lambda's asynchronous retries, then its on-failure destination.
-    const renderDelivery = asyncDelivery('render');
-    new LambdaFunctionEventInvokeConfig(this, 'render-async', {
-      functionName: props.renderFunction.functionName,
-      maximumRetryAttempts: renderDelivery.maximumRetryAttempts,
-      maximumEventAgeInSeconds: renderDelivery.maximumEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: props.renderDeadLetterQueue.arn } },
+    const renderDelivery = queueDelivery('render');
+    this.renderEventSource = new LambdaEventSourceMapping(this, 'render-source', {
+      eventSourceArn: props.renderQueue.arn,
+      functionName: props.renderFunction.arn,
+      batchSize: renderDelivery.batchSize,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.renderStartConcurrency },
     });
 
     // The sweep: fails jobs that stopped moving (a lost event, a crashed function).

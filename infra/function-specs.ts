@@ -1,5 +1,4 @@
 import { LTX_CLIENT_DEFAULTS } from '../shared/domain/ltx/ltx-limits';
-import { REMOTION_LAMBDA_DEFAULTS } from '../shared/adapters/remotion-lambda-renderer';
 import type { LambdaHandlerName } from './bundle';
 
 export interface FunctionSpec {
@@ -33,11 +32,12 @@ export const FUNCTION_SPECS: Record<LambdaHandlerName, FunctionSpec> = {
     description: 'images/ -> LTX-2 image-to-video -> ltx-videos/',
   },
   render: {
-    // Only polls Remotion Lambda (which does the rendering): little memory. The adapter gives up after
-    // REMOTION_LAMBDA_DEFAULTS.timeoutMs (480 s, above the Remotion function's own 300 s); + headroom.
+    // Starts the Remotion render with a webhook and returns: it waits only for renderMediaOnLambda's
+    // answer (a second or two) and the poster's renderStillOnLambda (one function, ~5-15 s), never
+    // for the video. 90 s covers a cold Remotion function for the still; the webhook finishes the job.
     memorySize: 512,
-    timeout: Math.ceil(REMOTION_LAMBDA_DEFAULTS.timeoutMs / 1000) + HEADROOM_SECONDS,
-    description: 'ltx-videos/ -> Remotion Lambda render -> renders/ + thumbnails/ -> generated_videos',
+    timeout: 90,
+    description: 'ltx-videos/ -> starts the Remotion Lambda render (webhook to the API) and the poster',
   },
   sweep: {
     // One query for stuck jobs, a few HEADs, self-copies and updates every 5 minutes.

@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { LambdaHandlerName } from './bundle';
 import { FUNCTION_SPECS } from './function-specs';
@@ -14,6 +14,8 @@ export interface PipelineFunctionProps {
   environment: Record<string, string>;
   statements: PolicyStatement[];
   logRetentionDays: number;
+  /** X-Ray active tracing (a Terraform bool expression). */
+  tracingEnabled: boolean;
   /** Reserved concurrency: at most this many invocations at once, and that many kept for it alone. */
   reservedConcurrency?: number;
   partition: string;
@@ -43,6 +45,8 @@ export class PipelineFunction extends Construct {
           resources: [`${this.logGroup.arn}:*`],
         },
         ...props.statements,
+        // X-Ray's write actions have no resource-level permissions: "*" is the only resource they take.
+        { sid: 'WriteTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
       ],
     });
     const code = new TerraformAsset(this, 'code', { path: props.bundleDir, type: AssetType.ARCHIVE });
@@ -61,6 +65,7 @@ export class PipelineFunction extends Construct {
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { variables: props.environment },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      tracingConfig: { mode: Token.asString(Fn.conditional(props.tracingEnabled, 'Active', 'PassThrough')) },
       dependsOn: [this.logGroup],
     });
   }

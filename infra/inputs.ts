@@ -2,6 +2,8 @@ import { Fn, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/domain/job-options';
 import { LTX_DEFAULT_CONCURRENCY } from '../shared/domain/ltx/ltx-limits';
+import { REMOTION_FUNCTION_NAME_PREFIX, REMOTION_VERSION } from './remotion-version';
+import { renderConcurrencyLimit } from '../shared/domain/render-capacity';
 
 /**
  * Everything that differs between installations, as Terraform variables: the synthesized JSON stays a
@@ -17,6 +19,21 @@ export const REMOTION_FUNCTION_SPEC = { memorySizeInMb: 3008, diskSizeInMb: 1024
 export const DEFAULT_REMOTION_FUNCTION_NAME = 'remotion-render-4-0-527-mem3008mb-disk10240mb-300sec';
 export const DEFAULT_REMOTION_SERVE_URL =
   'https://remotionlambda-useast1-1w04idkkha.s3.us-east-1.amazonaws.com/sites/myhost-bizmate-video/index.html';
+
+/**
+ * Defaults of the inputs that name things made outside the stack (secrets, Remotion): the stack's
+ * variables and `npm run deploy:check` (which reads the same TF_VAR_* overrides) share them.
+ */
+export const OUTSIDE_DEFAULTS = {
+  region: 'us-east-1',
+  supabaseServiceRoleKeyParam: '/villa-video/supabase-service-role-key',
+  supabaseJwtSecretParam: '/villa-video/supabase-jwt-secret',
+  ltxApiKeyParam: '/villa-video/ltx-api-key',
+  remotionWebhookSecretParam: '/villa-video/remotion-webhook-secret',
+  remotionRoleName: 'remotion-lambda-role',
+  remotionFunctionName: DEFAULT_REMOTION_FUNCTION_NAME,
+  remotionServeUrl: DEFAULT_REMOTION_SERVE_URL,
+} as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -52,6 +69,16 @@ export interface StackInputs {
   stuckJobMinutes: number;
   alarmActionArns: string[];
   cdnPriceClass: string;
+  alarmEmail: string;
+  queueAgeAlarmMinutes: number;
+  tracingEnabled: boolean;
+  imagesExpirationDays: number;
+  rendersTieringDays: number;
+  remotionWebhookSecretParam: string;
+  remotionLicenseKeyParam: string;
+  remotionDeleteAfter: string;
+  maxConcurrentRenders: number;
+  renderStartConcurrency: number;
 }
 
 interface Validation {
@@ -66,12 +93,18 @@ function expression(v: Validation): Validation {
 
 const SSM_NAME = 'can(regex("^/[A-Za-z0-9_./-]+$", var.NAME))';
 
-function ssmParamVariable(scope: Construct, id: string, description: string, fallback: string): TerraformVariable {
+function ssmParamVariable(scope: Construct, id: string, description: string, fallback: string, options: { optional?: boolean } = {}): TerraformVariable {
+  const named = SSM_NAME.replace('NAME', id);
   return new TerraformVariable(scope, id, {
     type: 'string',
     default: fallback,
-    description: `${description} The NAME of an SSM SecureString parameter the operator creates (aws ssm put-parameter); the function reads its value at cold start. Never the value itself.`,
-    validation: [expression({ condition: SSM_NAME.replace('NAME', id), errorMessage: `${id} must be an SSM parameter name starting with "/".` })],
+    description: `${description} The NAME of an SSM SecureString parameter the operator creates (aws ssm put-parameter); the function reads its value at cold start. Never the value itself.${options.optional ? ' Empty ("") for none.' : ''}`,
+    validation: [
+      expression({
+        condition: options.optional ? `var.${id} == "" || ${named}` : named,
+        errorMessage: `${id} must be an SSM parameter name starting with "/"${options.optional ? ', or ""' : ''}.`,
+      }),
+    ],
   });
 }
 
@@ -81,7 +114,7 @@ export function defineInputs(scope: Construct): StackInputs {
   const num = (id: string, description: string, fallback: number, validation?: Validation) =>
     new TerraformVariable(scope, id, { type: 'number', description, default: fallback, ...(validation ? { validation: [expression(validation)] } : {}) });
 
-  const region = str('region', 'AWS region of the whole stack. Remotion Lambda must run in the same region as the bucket it writes to.', 'us-east-1');
+  const region = str('region', 'AWS region of the whole stack. Remotion Lambda must run in the same region as the bucket it writes to.', OUTSIDE_DEFAULTS.region);
   const namePrefix = str('name_prefix', 'Prefix of every resource name (functions, queues, bus, roles).', 'villa-video', {
     condition: 'can(regex("^[a-z][a-z0-9-]{1,23}$", var.name_prefix))',
     errorMessage: 'name_prefix must be 2-24 characters: lower-case letters, digits and hyphens, starting with a letter.',
@@ -101,9 +134,15 @@ export function defineInputs(scope: Construct): StackInputs {
     condition: 'can(regex("^https://", var.supabase_url))',
     errorMessage: 'supabase_url must start with https://.',
   });
-  const serviceRole = ssmParamVariable(scope, 'supabase_service_role_key_param', 'Supabase service-role key (the handlers write jobs and videos with it).', '/villa-video/supabase-service-role-key');
-  const jwtSecret = ssmParamVariable(scope, 'supabase_jwt_secret_param', "Supabase JWT secret (HS256), for projects whose user tokens are not signed with the project's JWKS keys.", '/villa-video/supabase-jwt-secret');
-  const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', '/villa-video/ltx-api-key');
+  const serviceRole = ssmParamVariable(scope, 'supabase_service_role_key_param', 'Supabase service-role key (the handlers write jobs and videos with it).', OUTSIDE_DEFAULTS.supabaseServiceRoleKeyParam);
+  const jwtSecret = ssmParamVariable(
+    scope,
+    'supabase_jwt_secret_param',
+    "Supabase legacy JWT secret (HS256), for projects whose user tokens are not signed with the project's asymmetric (JWKS) keys. A project on asymmetric keys needs none: set \"\" and the API verifies tokens with the project's JWKS only.",
+    OUTSIDE_DEFAULTS.supabaseJwtSecretParam,
+    { optional: true },
+  );
+  const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', OUTSIDE_DEFAULTS.ltxApiKeyParam);
   const ltxApiUrl = str('ltx_api_url', 'LTX-2 API base URL.', 'https://api.ltx.video');
   const ltxModel = str('ltx_model', `Default LTX-2 model when an upload names none: ${LTX_MODELS.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.model, {
     condition: `contains(${JSON.stringify(LTX_MODELS)}, var.ltx_model)`,
@@ -123,15 +162,17 @@ export function defineInputs(scope: Construct): StackInputs {
     LTX_DEFAULT_CONCURRENCY,
     { condition: 'var.ltx_concurrency >= 2 && var.ltx_concurrency <= 1000 && floor(var.ltx_concurrency) == var.ltx_concurrency', errorMessage: 'ltx_concurrency must be a whole number from 2 to 1000 (the limits of an SQS event source\'s maximum concurrency).' },
   );
-  const remotionFunctionName = str('remotion_function_name', 'Name of the Remotion Lambda function (printed by `npm run deploy:remotion`). Its Remotion version must equal the installed @remotion/lambda version.', DEFAULT_REMOTION_FUNCTION_NAME, {
-    condition: 'can(regex("^[A-Za-z0-9_-]{1,64}$", var.remotion_function_name))',
-    errorMessage: 'remotion_function_name must be 1-64 letters, digits, hyphens or underscores.',
+  // Remotion names its functions after the version that deployed them; a client of another version is
+  // refused at render time, so a wrong version fails the plan here instead of the first video.
+  const remotionFunctionName = str('remotion_function_name', `Name of the Remotion Lambda function (printed by \`npm run deploy:remotion\`). It must be a function of the installed @remotion/lambda version, ${REMOTION_VERSION}: its name starts with ${REMOTION_FUNCTION_NAME_PREFIX}.`, DEFAULT_REMOTION_FUNCTION_NAME, {
+    condition: `can(regex("^[A-Za-z0-9_-]{1,64}$", var.remotion_function_name)) && startswith(var.remotion_function_name, "${REMOTION_FUNCTION_NAME_PREFIX}")`,
+    errorMessage: `remotion_function_name must name a Remotion function of version ${REMOTION_VERSION} (the installed @remotion/lambda), i.e. start with "${REMOTION_FUNCTION_NAME_PREFIX}". Run \`npm run deploy:remotion\` and pass the name it prints.`,
   });
   const remotionServeUrl = str('remotion_serve_url', 'Serve URL of the deployed Remotion site (printed by `npm run deploy:remotion`).', DEFAULT_REMOTION_SERVE_URL, {
     condition: 'can(regex("^https://", var.remotion_serve_url))',
     errorMessage: 'remotion_serve_url must start with https://.',
   });
-  const remotionRoleName = str('remotion_role_name', 'IAM role the Remotion function runs as (Remotion\'s setup names it remotion-lambda-role). The bucket policy lets it write renders/ and thumbnails/.', 'remotion-lambda-role');
+  const remotionRoleName = str('remotion_role_name', 'IAM role the Remotion function runs as (Remotion\'s setup names it remotion-lambda-role). The bucket policy lets it write renders/ and thumbnails/.', OUTSIDE_DEFAULTS.remotionRoleName);
   const ltxVideosExpirationDays = num('ltx_videos_expiration_days', 'Days after which the intermediate ltx-videos/ clips are deleted.', 7, {
     condition: 'var.ltx_videos_expiration_days >= 1',
     errorMessage: 'ltx_videos_expiration_days must be at least 1.',
@@ -171,11 +212,43 @@ export function defineInputs(scope: Construct): StackInputs {
   const alarmActionArns = new TerraformVariable(scope, 'alarm_action_arns', {
     type: 'list(string)',
     default: [],
-    description: 'ARNs notified when an alarm fires (e.g. an SNS topic with your e-mail subscribed). Empty: the alarms only show in the console.',
+    description: 'ARNs notified when an alarm fires, besides the stack\'s own alarm topic (which alarm_email subscribes to).',
   });
   const cdnPriceClass = str('cdn_price_class', 'CloudFront price class: PriceClass_100 (North America, Europe), PriceClass_200, PriceClass_All.', 'PriceClass_100', {
     condition: 'contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.cdn_price_class)',
     errorMessage: 'cdn_price_class must be PriceClass_100, PriceClass_200 or PriceClass_All.',
+  });
+
+  const alarmEmail = str('alarm_email', 'E-mail address subscribed to the alarm topic (it must confirm the subscription AWS mails). "" for none: the alarms then only show in the console and reach alarm_action_arns.', '', {
+    condition: 'var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+\\.[^@ ]+$", var.alarm_email))',
+    errorMessage: 'alarm_email must be an e-mail address, or "".',
+  });
+  const queueAgeAlarmMinutes = num('queue_age_alarm_minutes', 'Alarm when the oldest photo or clip has waited this long in its queue (the backlog outgrows LTX or render capacity).', 30, {
+    condition: 'var.queue_age_alarm_minutes >= 5',
+    errorMessage: 'queue_age_alarm_minutes must be at least 5.',
+  });
+  const tracingEnabled = new TerraformVariable(scope, 'tracing_enabled', { type: 'bool', default: true, description: 'X-Ray active tracing on the four functions (a few cents per 100,000 traces beyond the free tier).' });
+  const imagesExpirationDays = num('images_expiration_days', 'Days after which source photos under images/ are deleted (a replay needs the photo: keep it as long as users may replay).', 30, {
+    condition: 'var.images_expiration_days >= 1',
+    errorMessage: 'images_expiration_days must be at least 1.',
+  });
+  const rendersTieringDays = num('renders_tiering_days', 'Days after which finished videos under renders/ move to S3 Intelligent-Tiering (cheaper once nobody watches them; same URL, same latency).', 30, {
+    condition: 'var.renders_tiering_days >= 0',
+    errorMessage: 'renders_tiering_days must be >= 0.',
+  });
+  const remotionWebhookSecret = ssmParamVariable(scope, 'remotion_webhook_secret_param', 'Secret that signs Remotion\'s render webhooks (random, at least 16 characters; e.g. openssl rand -hex 32). Read by the render function (to give Remotion) and the API (to verify).', OUTSIDE_DEFAULTS.remotionWebhookSecretParam);
+  const remotionLicenseKey = ssmParamVariable(scope, 'remotion_license_key_param', 'Remotion company licence key (remotion.pro), passed to every render. Companies of more than 3 people need a licence.', '', { optional: true });
+  const remotionDeleteAfter = str('remotion_delete_after', "Remotion's own render files (progress, chunks) in its bucket expire after this: 1-day, 3-days, 7-days or 30-days (needs the lifecycle rules of `npx remotion lambda buckets lifecycle`); \"\" keeps them.", '1-day', {
+    condition: 'contains(["", "1-day", "3-days", "7-days", "30-days"], var.remotion_delete_after)',
+    errorMessage: 'remotion_delete_after must be 1-day, 3-days, 7-days, 30-days or "".',
+  });
+  const maxConcurrentRenders = num('max_concurrent_renders', `Remotion renders in flight at once. Each fans out to up to ~30 Lambda functions from the account's concurrency (1000 by default); the default leaves 100 for everything else: ${renderConcurrencyLimit()}.`, renderConcurrencyLimit(), {
+    condition: 'var.max_concurrent_renders >= 1 && var.max_concurrent_renders <= 1000',
+    errorMessage: 'max_concurrent_renders must be from 1 to 1000.',
+  });
+  const renderStartConcurrency = num('render_start_concurrency', 'Render functions starting renders at once (each start takes seconds; SQS event sources accept 2 to 1000).', 2, {
+    condition: 'var.render_start_concurrency >= 2 && var.render_start_concurrency <= 1000',
+    errorMessage: 'render_start_concurrency must be from 2 to 1000.',
   });
 
   return {
@@ -207,5 +280,15 @@ export function defineInputs(scope: Construct): StackInputs {
     stuckJobMinutes: stuckJobMinutes.numberValue,
     alarmActionArns: alarmActionArns.listValue,
     cdnPriceClass: cdnPriceClass.stringValue,
+    alarmEmail: alarmEmail.stringValue,
+    queueAgeAlarmMinutes: queueAgeAlarmMinutes.numberValue,
+    tracingEnabled: tracingEnabled.booleanValue as unknown as boolean,
+    imagesExpirationDays: imagesExpirationDays.numberValue,
+    rendersTieringDays: rendersTieringDays.numberValue,
+    remotionWebhookSecretParam: remotionWebhookSecret.stringValue,
+    remotionLicenseKeyParam: remotionLicenseKey.stringValue,
+    remotionDeleteAfter: remotionDeleteAfter.stringValue,
+    maxConcurrentRenders: maxConcurrentRenders.numberValue,
+    renderStartConcurrency: renderStartConcurrency.numberValue,
   };
 }

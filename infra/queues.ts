@@ -1,45 +1,33 @@
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
-import { LTX_QUEUE, routeFor, visibilityTimeoutSeconds } from '../shared/domain/pipeline-topology';
+import { visibilityTimeoutSeconds, type QueueTopology } from '../shared/domain/pipeline-topology';
 
 /**
- * The work queue in front of the LTX function, and its dead-letter queue. LTX's quota counts
- * concurrent requests, so `images/` events wait here instead of failing when uploads burst.
+ * A work queue in front of a function, and its dead-letter queue, as shared/domain/pipeline-topology.ts
+ * defines it (the local stack builds its queues from the same values). `images/` events wait here
+ * for an LTX slot (LTX's quota counts concurrent requests) and `ltx-videos/` events for a render
+ * start, instead of failing when uploads burst.
  */
-export class LtxQueues extends Construct {
+export class WorkQueue extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
 
-  constructor(scope: Construct, id: string, props: { namePrefix: string; functionTimeoutSeconds: number }) {
+  constructor(scope: Construct, id: string, props: { namePrefix: string; topology: QueueTopology; functionTimeoutSeconds: number }) {
     super(scope, id);
+    const t = props.topology;
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
-      name: `${props.namePrefix}-${LTX_QUEUE.deadLetterName}`,
-      messageRetentionSeconds: LTX_QUEUE.deadLetterRetentionSeconds,
+      name: `${props.namePrefix}-${t.deadLetterName}`,
+      messageRetentionSeconds: t.deadLetterRetentionSeconds,
       sqsManagedSseEnabled: true,
     });
     this.queue = new SqsQueue(this, 'queue', {
-      name: `${props.namePrefix}-${LTX_QUEUE.name}`,
+      name: `${props.namePrefix}-${t.name}`,
       // A message in flight must stay hidden for longer than the function may hold it (plus retries of
-      // the invoke itself), or a second LTX call would start for the same photo.
-      visibilityTimeoutSeconds: visibilityTimeoutSeconds(LTX_QUEUE, props.functionTimeoutSeconds),
-      messageRetentionSeconds: LTX_QUEUE.messageRetentionSeconds,
+      // the invoke itself), or a second call would start for the same object.
+      visibilityTimeoutSeconds: visibilityTimeoutSeconds(t, props.functionTimeoutSeconds),
+      messageRetentionSeconds: t.messageRetentionSeconds,
       sqsManagedSseEnabled: true,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: LTX_QUEUE.maxReceiveCount }),
-    });
-  }
-}
-
-/** Where render events end up when neither EventBridge nor Lambda could deliver or process them. */
-export class RenderDeadLetterQueue extends Construct {
-  readonly queue: SqsQueue;
-  constructor(scope: Construct, id: string, props: { namePrefix: string }) {
-    super(scope, id);
-    const render = routeFor('render').delivery;
-    if (render.kind !== 'async') throw new Error('shared/domain/pipeline-topology.ts no longer invokes render asynchronously: build its queue here');
-    this.queue = new SqsQueue(this, 'dlq', {
-      name: `${props.namePrefix}-${render.deadLetterName}`,
-      messageRetentionSeconds: render.deadLetterRetentionSeconds,
-      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: t.maxReceiveCount }),
     });
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type PipelineConfig } from '../shared/config';
@@ -24,6 +25,8 @@ import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal, type SupabaseLocalOptions } from './supabase/start-supabase-local';
 import { startWebServer } from './web-server';
+import { LocalWebhookRenderer } from './render-webhook/local-webhook-renderer';
+import { REMOTION_WEBHOOK_PATH } from '../shared/domain/remotion-webhook';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../shared/ports/object-store';
 import type { Renderer } from '../shared/ports/renderer';
@@ -189,6 +192,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     });
     stops.push(() => web.stop());
     env.PUBLIC_MEDIA_BASE_URL = `${web.url}/media/`;
+    // Renders report to the API's webhook route as Remotion Lambda does, signed with a secret of this run.
+    env.REMOTION_WEBHOOK_URL = `${web.url}${REMOTION_WEBHOOK_PATH}`;
+    env.REMOTION_WEBHOOK_SECRET = randomBytes(32).toString('hex');
     const config: PipelineConfig = loadConfig(env);
     const clients = await createPipelineClients(config, logger);
     late.s3 = clients.s3;
@@ -204,6 +210,13 @@ export async function startLocalStack(options: LocalStackOptions) {
       stops.push(() => local.close());
       renderer = local;
     }
+    const webhookRenderer = new LocalWebhookRenderer({
+      renderer,
+      webhookUrl: () => config.renderWebhook.url!,
+      secret: env.REMOTION_WEBHOOK_SECRET,
+      log: (level, message, context) => logger.log(level, message, { part: 'remotion', ...context }),
+    });
+    stops.push(async () => webhookRenderer.close());
 
     // The Lambda handler of the web API, as its Function URL invokes it in AWS.
     late.api = createApiHandler(
@@ -214,6 +227,9 @@ export async function startLocalStack(options: LocalStackOptions) {
         config,
         logger: logger.child({ fn: 'api' }),
         verifyAccessToken: await createTokenVerifier(config),
+        renders: clients.renders,
+        reporter: clients.reporter,
+        webhookSecrets: [env.REMOTION_WEBHOOK_SECRET],
       }),
     );
     const ltxHandler = createLtxHandler({
@@ -229,7 +245,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       jobs: clients.jobs,
       reporter: clients.reporter,
       logger: logger.child({ fn: 'render' }),
-      renderer,
+      renders: clients.renders,
+      starter: webhookRenderer,
       config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
     });
     // The same topology as the AWS stack (shared/domain/pipeline-topology.ts); only the targets are local.
@@ -240,8 +257,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       namePrefix: NAME_PREFIX,
       functions: {
         ltx: { invoke: ltxHandler, timeoutSeconds: FUNCTION_SPECS.ltx.timeout, maximumConcurrency: options.ltxConcurrency ?? 2 },
-        // Renders use every core; two at once would only slow both down.
-        render: { invoke: renderHandler, timeoutSeconds: FUNCTION_SPECS.render.timeout, maximumConcurrency: 1 },
+        // Starting a render takes moments; the local renderer then runs the renders one at a time (each uses every core).
+        render: { invoke: renderHandler, timeoutSeconds: FUNCTION_SPECS.render.timeout, maximumConcurrency: 2 },
       },
       ...(options.queueVisibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
       asyncBackoffMs: options.retryBackoffMs ?? [2000, 4000],

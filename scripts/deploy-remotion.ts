@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   if (!/^[0-9a-zA-Z!_.*'()-]+$/.test(siteName)) throw new Error(`--site-name may contain letters, digits and -!_.*'() only, got "${siteName}"`);
   console.log(`Remotion ${VERSION}, region ${region}, site ${siteName}`);
 
-  const { bucketName, alreadyExisted } = await getOrCreateBucket({ region });
+  // enableFolderExpiry: the lifecycle rules that make renderMediaOnLambda's deleteAfter (remotion_delete_after) expire Remotion's own files.
+  const { bucketName, alreadyExisted } = await getOrCreateBucket({ region, enableFolderExpiry: true });
   console.log(`bucket ${bucketName}${alreadyExisted ? ' (existed)' : ' (created)'}`);
 
   const bundleDir = await bundle({ entryPoint: join(root, 'remotion', 'index.ts'), publicDir: join(root, 'remotion', 'public') });

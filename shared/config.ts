@@ -3,12 +3,16 @@ import { ConfigError } from './domain/errors';
 import { describeZodIssues } from './domain/format-zod-error';
 import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
 import { MUSIC_FILES } from './domain/music';
+import { renderConcurrencyLimit } from './domain/render-capacity';
 
 /**
  * The one module that reads `process.env`. Everything else receives a typed `PipelineConfig`.
  * Secrets come either as plain values (local stack, tests) or as SSM parameter names (`*_PARAM`,
  * the deployed stack), resolved once per cold start by `resolveSecrets`.
  */
+/** The deployed stack passes an optional setting it has no value for as "" (Terraform has no "unset" in a map). */
+const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   BUCKET_NAME: z.string().min(3),
@@ -54,6 +58,13 @@ const envSchema = z.object({
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   STUCK_JOB_MINUTES: z.coerce.number().int().min(1).default(15),
   MAX_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  MAX_CONCURRENT_RENDERS: z.coerce.number().int().min(1).max(1000).default(renderConcurrencyLimit()),
+  REMOTION_WEBHOOK_URL: z.url().optional(),
+  REMOTION_WEBHOOK_SECRET: z.string().min(16).optional(),
+  REMOTION_WEBHOOK_SECRET_PARAM: z.string().optional(),
+  REMOTION_DELETE_AFTER: z.preprocess(emptyIsUnset, z.enum(['1-day', '3-days', '7-days', '30-days']).optional()),
+  REMOTION_LICENSE_KEY: z.string().optional(),
+  REMOTION_LICENSE_KEY_PARAM: z.string().optional(),
 });
 
 export interface PipelineConfig {
@@ -83,6 +94,12 @@ export interface PipelineConfig {
   uploadUrlTtlSeconds: number;
   stuckJobMinutes: number;
   maxJobAttempts: number;
+  /** Renders admitted at once (shared/domain/render-capacity.ts). */
+  maxConcurrentRenders: number;
+  /** Where renders report their end (the web API's POST /webhooks/remotion), and the secret that signs the report. */
+  renderWebhook: { url: string | undefined; secret: SecretRef | undefined };
+  /** Remotion Lambda's own render files expire after this (its `deleteAfter`); its licence key, when the company needs one. */
+  remotion: { deleteAfter: '1-day' | '3-days' | '7-days' | '30-days' | undefined; licenseKey: SecretRef | undefined };
 }
 
 /** A secret given either as its value or as the name of an SSM SecureString parameter. */
@@ -145,5 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
     stuckJobMinutes: e.STUCK_JOB_MINUTES,
     maxJobAttempts: e.MAX_JOB_ATTEMPTS,
+    maxConcurrentRenders: e.MAX_CONCURRENT_RENDERS,
+    renderWebhook: { url: e.REMOTION_WEBHOOK_URL, secret: secretRef('REMOTION_WEBHOOK_SECRET', e.REMOTION_WEBHOOK_SECRET, e.REMOTION_WEBHOOK_SECRET_PARAM) },
+    remotion: { deleteAfter: e.REMOTION_DELETE_AFTER, licenseKey: secretRef('REMOTION_LICENSE_KEY', e.REMOTION_LICENSE_KEY, e.REMOTION_LICENSE_KEY_PARAM) },
   };
 }

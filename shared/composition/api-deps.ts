@@ -1,7 +1,10 @@
 import type { PipelineConfig } from '../config';
 import type { ApiDeps } from '../http/api-app';
 import { createUpload, ServiceCountCache } from '../pipeline/create-upload';
+import { finishRenderWebhook } from '../pipeline/finish-render-webhook';
+import type { JobReporter } from '../pipeline/job-reporter';
 import { replayJob } from '../pipeline/replay-job';
+import type { RenderRecords } from '../ports/render-records';
 import type { AccessTokenVerifier } from '../ports/access-token-verifier';
 import type { DomainEvents } from '../ports/domain-events';
 import type { JobStore } from '../ports/job-store';
@@ -19,8 +22,12 @@ export function createApiDeps(clients: {
   config: PipelineConfig;
   logger: Logger;
   verifyAccessToken: AccessTokenVerifier;
+  renders: RenderRecords;
+  reporter: JobReporter;
+  /** The secrets render webhooks are signed with (current first); none: the webhook route answers 503. */
+  webhookSecrets: readonly string[];
 }): ApiDeps {
-  const { store, jobs, events, config, logger, verifyAccessToken } = clients;
+  const { store, jobs, events, config, logger, verifyAccessToken, renders, reporter, webhookSecrets } = clients;
   const serviceCount = new ServiceCountCache();
   return {
     allowedOrigins: config.allowedOrigins,
@@ -28,5 +35,9 @@ export function createApiDeps(clients: {
     logger,
     createUpload: (user, request) => createUpload({ store, jobs, config, serviceCount }, user, request),
     replayJob: (jobId, requester) => replayJob({ store, jobs, events, logger }, jobId, requester),
+    renderWebhook: {
+      secrets: webhookSecrets,
+      finishRender: (webhook) => finishRenderWebhook({ store, jobs, renders, reporter, logger, config }, webhook),
+    },
   };
 }

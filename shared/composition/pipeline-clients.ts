@@ -5,6 +5,7 @@ import type { Logger } from '../ports/logger';
 import { resolveSecret } from '../adapters/resolve-secret';
 import { S3ObjectStore } from '../adapters/s3-object-store';
 import { SupabaseJobStore } from '../adapters/supabase/supabase-job-store';
+import { SupabaseRenderRecords } from '../adapters/supabase/supabase-render-records';
 import { LtxClient } from '../adapters/ltx/ltx-client';
 import { LtxVideoGenerator } from '../adapters/ltx/ltx-video-generator';
 import { createAccessTokenVerifier } from '../adapters/verify-access-token';
@@ -24,10 +25,11 @@ export async function createPipelineClients(config: PipelineConfig, logger: Logg
   const serviceRoleKey = await resolveSecret(config.supabase.serviceRoleKey, config.region);
   const supabase = createSupabaseClient(config.supabase.url, serviceRoleKey);
   const jobs = new SupabaseJobStore(supabase);
+  const renders = new SupabaseRenderRecords(supabase);
   const eventBridge = createEventBridgeClient({ region: config.region, endpoint: config.eventBus.endpoint, credentials });
   const events = new EventBridgeDomainEvents(eventBridge, config.eventBus.name, logger);
   const reporter = new JobReporter(jobs, events, logger);
-  return { s3, store, supabase, jobs, events, reporter };
+  return { s3, store, supabase, jobs, renders, events, reporter };
 }
 
 export async function createVideoGenerator(config: PipelineConfig, logger: Logger): Promise<LtxVideoGenerator> {
@@ -46,4 +48,9 @@ export async function createVideoGenerator(config: PipelineConfig, logger: Logge
 export async function createTokenVerifier(config: PipelineConfig) {
   const jwtSecret = config.supabase.jwtSecret ? await resolveSecret(config.supabase.jwtSecret, config.region) : undefined;
   return createAccessTokenVerifier({ jwtSecret, jwksUrl: config.supabase.jwksUrl, issuer: config.supabase.issuer });
+}
+
+/** The secret that signs render webhooks, resolved (SSM in AWS); null when none is configured. */
+export async function resolveWebhookSecret(config: PipelineConfig): Promise<string | null> {
+  return config.renderWebhook.secret ? resolveSecret(config.renderWebhook.secret, config.region) : null;
 }

@@ -63,7 +63,23 @@ export const LTX_QUEUE: QueueTopology = {
   // Four days: a weekend-long LTX outage drains when it ends.
   messageRetentionSeconds: 4 * 24 * 3600,
   deadLetterRetentionSeconds: FOURTEEN_DAYS,
-  maxReceiveCount: 3,
+  // Five, not three: a receive is also spent when Lambda throttles or LTX answers 429 for a while,
+  // and a photo in the dead-letter queue needs a person.
+  maxReceiveCount: 5,
+};
+
+/**
+ * ltx-videos/ events wait here for a render start. A clip whose render waits for a slot (the render
+ * step throws while MAX_CONCURRENT_RENDERS renders are in flight) comes back after the visibility
+ * timeout: ten receives wait about 90 minutes before the dead-letter queue; the sweeper redrives it after.
+ */
+export const RENDER_QUEUE: QueueTopology = {
+  name: 'render',
+  deadLetterName: 'render-dlq',
+  visibilityTimeoutFactor: 6,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  deadLetterRetentionSeconds: FOURTEEN_DAYS,
+  maxReceiveCount: 10,
 };
 
 const DELIVERIES: Record<PipelineTarget, Delivery> = {
@@ -77,12 +93,12 @@ const DELIVERIES: Record<PipelineTarget, Delivery> = {
     defaultMaximumConcurrency: LTX_DEFAULT_CONCURRENCY,
   },
   render: {
-    kind: 'async',
-    // The handler is idempotent and records retryable failures itself: one more try, then the DLQ.
-    maximumRetryAttempts: 1,
-    maximumEventAgeSeconds: 3600,
-    deadLetterName: 'render-dlq',
-    deadLetterRetentionSeconds: FOURTEEN_DAYS,
+    kind: 'queue',
+    queue: RENDER_QUEUE,
+    // One clip per invocation; a start takes seconds (the render itself reports by webhook).
+    batchSize: 1,
+    maximumBatchingWindowSeconds: 0,
+    defaultMaximumConcurrency: 2,
   },
 };
 

@@ -4,11 +4,13 @@ import type { Logger } from '../ports/logger';
 import type { ApiEnv } from './api-env';
 import { ApiError, toApiError } from './api-error';
 import { apiCors } from './cors';
+import { remotionWebhookRoute, type RemotionWebhookRouteDeps } from './routes/remotion-webhook-route';
 import { replayRoute, type ReplayRouteDeps } from './routes/replay-route';
 import { uploadsRoute, type UploadsRouteDeps } from './routes/uploads-route';
 
 export type ApiDeps = UploadsRouteDeps &
-  ReplayRouteDeps & {
+  ReplayRouteDeps &
+  RemotionWebhookRouteDeps & {
     /** Origins the web app is served from (`*`: any); see ./cors.ts. */
     allowedOrigins: readonly string[];
     logger: Logger;
@@ -18,7 +20,7 @@ export type ApiDeps = UploadsRouteDeps &
  * Every route of the web API. A new route is its own file under ./routes (a Hono app with its
  * steps and handler) and one entry here; CORS, 404, 405 and error answers apply to it unchanged.
  */
-const ROUTES: ReadonlyArray<(deps: ApiDeps) => Hono<ApiEnv>> = [uploadsRoute, replayRoute];
+const ROUTES: ReadonlyArray<(deps: ApiDeps) => Hono<ApiEnv>> = [uploadsRoute, replayRoute, remotionWebhookRoute];
 
 /**
  * The web API as one Hono app: the Lambda handler (handlers/api.ts) serves it through its Function

@@ -1,26 +1,31 @@
 import type { PipelineConfig } from '../config';
-import { describeError, isRetryable } from '../domain/errors';
+import { describeError, isRetryable, UpstreamError } from '../domain/errors';
 import { userMessageFor } from '../domain/user-message';
 import { resolutionSize } from '../domain/job-options';
-import type { JobReporter } from './job-reporter';
-import type { JobStore } from '../ports/job-store';
-import type { GeneratedVideo, VideoJob } from '../domain/video-job';
 import { renderKey, thumbnailKey } from '../domain/keys';
-import { findDeliverables, type Deliverables } from './deliverables';
-import type { Logger } from '../ports/logger';
-import { mediaUrl } from './media-url';
 import type { PipelineObject } from '../domain/pipeline-object';
+import { RENDER_IN_FLIGHT_WINDOW_MS, RENDER_START_ABANDONED_MS } from '../domain/render-capacity';
+import type { VideoJob } from '../domain/video-job';
+import { DEFAULT_RENDER_FORMAT, isRenderInFlight, type VideoRender } from '../domain/video-render';
+import type { JobStore } from '../ports/job-store';
+import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
-import type { Renderer } from '../ports/renderer';
+import type { RenderRecords } from '../ports/render-records';
+import type { RenderStarter } from '../ports/render-starter';
+import { completeRender } from './complete-render';
+import { findDeliverables } from './deliverables';
+import type { JobReporter } from './job-reporter';
+import { renderFailed } from './render-outcome';
 import type { StepOutcome } from './step-outcome';
 
 export interface RenderStepDeps {
   store: ObjectStore;
   jobs: JobStore;
-  renderer: Renderer;
+  renders: RenderRecords;
+  starter: RenderStarter;
   reporter: JobReporter;
   logger: Logger;
-  config: Pick<PipelineConfig, 'bucket' | 'publicMediaBaseUrl' | 'maxJobAttempts'> & {
+  config: Pick<PipelineConfig, 'bucket' | 'publicMediaBaseUrl' | 'maxJobAttempts' | 'maxConcurrentRenders'> & {
     renderSize?: { width: number; height: number } | undefined;
     renderFps?: number | undefined;
   };
@@ -30,31 +35,44 @@ export interface RenderStepDeps {
 /** Rendering occupies 55 % to 95 % of the job's progress bar. */
 const RENDER_PROGRESS_FROM = 55;
 const RENDER_PROGRESS_SPAN = 40;
+/** The clip's presigned GET must outlive a render that waits for Lambda capacity. */
+const CLIP_URL_SECONDS = 3 * 3600;
 
 /**
- * `ltx-videos/` Object Created → the branded video and poster, then the `generated_videos` row.
- * Only the delivery that claims the job renders. If a render finished but its row could not be
- * written (database down), the next attempt finds the deliverables in the bucket and only writes
- * the row: a finished video is never rendered twice nor lost.
+ * `ltx-videos/` Object Created → a Remotion render started with a webhook, its renderId recorded,
+ * and nothing waited for: the render reports to POST /webhooks/remotion (finish-render-webhook.ts).
+ * One paid render per job: only the delivery that claims the job and reserves its render row starts
+ * one; a redelivery, a retry or the sweeper's redrive finds the recorded render and resumes it (reads
+ * its state without starting work) instead. A render whose webhook never came is finished from that
+ * state, or from the deliverables themselves when they are in the bucket.
  */
 export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject): Promise<StepOutcome> {
   if (object.kind !== 'clip') return { outcome: 'skipped', reason: object.kind === 'other' ? object.notOurs : `${object.key} is not a clip` };
   // One clip per job until jobs ask for several formats; a clip of an orientation is not this step's yet.
   if (object.orientation) return { outcome: 'skipped', jobId: object.jobId, reason: `${object.orientation} clips are not rendered: the job renders from its one clip` };
-  const job = await deps.jobs.get(object.jobId);
+  let job = await deps.jobs.get(object.jobId);
   if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
   if (job.user_id !== object.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };
-  const finished = job.status === 'rendering' ? await findDeliverables(deps.store, job) : null;
-  if (finished) {
-    // A render finished but its row was not written (the database failed right then, and the claim
-    // could not be released either): this redelivery records it, without rendering again.
-    deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
-    return finish(deps, job, job.ltx_key ?? object.key, finished);
+  if (job.status === 'rendering') {
+    const resumed = await resume(deps, job);
+    if (resumed.outcome !== 'retry') return resumed;
+    // The recorded render ended without output and the job has attempts left: this delivery starts
+    // the next attempt at once (nothing else would bring the clip's event back before the sweeper).
+    deps.logger.log('info', 'render handed back, starting the next attempt', { jobId: job.id, reason: resumed.reason });
+    job = await deps.jobs.get(job.id);
+    if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
   }
   if (job.status !== 'generating') return { outcome: 'skipped', jobId: job.id, reason: `job is ${job.status}` };
   if (job.attempts >= deps.config.maxJobAttempts && job.ltx_key) {
     await deps.reporter.fail(job, `Rendering gave up after ${job.attempts} attempts. ${job.error ?? ''}`.trim());
     return { outcome: 'failed', jobId: job.id, reason: 'attempts exhausted' };
+  }
+  // Bounded renders: each fans out to tens of Lambdas from the account's shared concurrency. Checked
+  // before the claim, so a job over the limit stays `generating` and its event comes back later.
+  const now = deps.now?.() ?? new Date();
+  const inFlight = await deps.renders.countInFlight(new Date(now.getTime() - RENDER_IN_FLIGHT_WINDOW_MS));
+  if (inFlight >= deps.config.maxConcurrentRenders) {
+    throw new UpstreamError('remotion', `${inFlight} renders in flight, the limit is ${deps.config.maxConcurrentRenders}: the render waits for a slot`, { retryable: true, code: 'render_slots_full', context: { jobId: job.id } });
   }
   // A clip stored before the LTX step recorded it still belongs to the job: attempts restart per stage.
   const attempts = job.ltx_key ? job.attempts : 0;
@@ -69,65 +87,24 @@ export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject
   });
   if (!claimed) return { outcome: 'skipped', jobId: job.id, reason: 'another delivery claimed the job' };
   await deps.reporter.statusChanged(claimed);
-
-  return finish(deps, claimed, object.key);
+  return start(deps, claimed, object.key, now);
 }
 
-/** Renders (unless `finished` says it is done already), records the row and completes the job claimed in `rendering`. */
-async function finish(deps: RenderStepDeps, claimed: VideoJob, clipKey: string, finished?: Deliverables): Promise<StepOutcome> {
-  try {
-    const row = await renderAndRecord(deps, claimed, clipKey, finished ?? (await findDeliverables(deps.store, claimed)));
-    const done = await deps.jobs.updateWhere(claimed.id, ['rendering'], {
-      status: 'completed',
-      progress: 100,
-      generated_video_id: row.id,
-      video_key: renderKey(claimed.user_id, claimed.id),
-      thumbnail_key: thumbnailKey(claimed.user_id, claimed.id),
-      error: null,
-    });
-    if (done) await deps.reporter.statusChanged(done, { videoUrl: row.video_url });
-    return { outcome: 'done', jobId: claimed.id };
-  } catch (err) {
-    // The whole error goes to the log; the row gets the user's sentence for it (user-message.ts).
-    const reason = describeError(err);
-    const message = userMessageFor(err, 'rendering');
-    if (isRetryable(err) && claimed.attempts < deps.config.maxJobAttempts) {
-      deps.logger.log('warn', 'render step failed, will retry', { jobId: claimed.id, attempt: claimed.attempts, error: reason });
-      await deps.jobs.updateWhere(claimed.id, ['rendering'], { status: 'generating', error: `Retrying after: ${message}` }).catch((e: unknown) => {
-        // The database may be what failed; the sweeper releases the claim once it is back.
-        deps.logger.log('warn', 'claim not released', { jobId: claimed.id, error: describeError(e) });
-      });
-      deps.reporter.forget(claimed.id);
-      throw err;
-    }
-    deps.logger.log('error', 'render step failed', { jobId: claimed.id, error: reason });
-    await deps.reporter.fail(claimed, isRetryable(err) ? `Rendering failed after ${claimed.attempts} attempts: ${message}` : message);
-    return { outcome: 'failed', jobId: claimed.id, reason };
+/** Starts the render the claimed job needs, unless its render row says one is running or done. */
+async function start(deps: RenderStepDeps, job: VideoJob, clipKey: string, now: Date): Promise<StepOutcome> {
+  const reserved = await deps.renders.reserve(job.id, DEFAULT_RENDER_FORMAT, new Date(now.getTime() - RENDER_START_ABANDONED_MS));
+  if (!reserved) {
+    const resumed = await resume(deps, job);
+    return resumed.outcome === 'retry' ? { outcome: 'skipped', jobId: job.id, reason: `retrying: ${resumed.reason}` } : resumed;
   }
-}
-
-/** Renders unless the deliverables were `finished` already, then writes the row (idempotent by the job's id). */
-async function renderAndRecord(deps: RenderStepDeps, job: VideoJob, clipKey: string, finished: Deliverables | null): Promise<GeneratedVideo> {
-  const videoKey = renderKey(job.user_id, job.id);
-  const posterKey = thumbnailKey(job.user_id, job.id);
   const size = deps.config.renderSize ?? resolutionSize(job.options.resolution);
-  let sizeBytes: number;
-  let width = size.width;
-  let height = size.height;
-  let durationSeconds: number = job.options.duration;
-  if (finished) {
-    deps.logger.log('info', 'deliverables exist already, recording them', { jobId: job.id, videoKey });
-    const { size: bytes, metadata } = finished.video;
-    sizeBytes = bytes;
-    width = Number(metadata.width) || width;
-    height = Number(metadata.height) || height;
-    durationSeconds = Number(metadata['duration-seconds']) || durationSeconds;
-  } else {
-    const clipUrl = await deps.store.presignGet(clipKey, 3600);
-    const result = await deps.renderer.render({
+  let started;
+  try {
+    started = await deps.starter.start({
       jobId: job.id,
+      customData: { jobId: job.id, format: DEFAULT_RENDER_FORMAT },
       props: {
-        clipUrl,
+        clipUrl: await deps.store.presignGet(clipKey, CLIP_URL_SECONDS),
         title: job.options.title,
         subtitle: job.options.subtitle,
         musicFile: job.options.musicFile,
@@ -137,31 +114,96 @@ async function renderAndRecord(deps: RenderStepDeps, job: VideoJob, clipKey: str
       height: size.height,
       fps: deps.config.renderFps ?? job.options.fps,
       bucket: deps.config.bucket,
-      videoKey,
-      thumbnailKey: posterKey,
-      onProgress: (p) => void deps.reporter.progress(job.id, 'rendering', RENDER_PROGRESS_FROM + RENDER_PROGRESS_SPAN * p),
+      videoKey: renderKey(job.user_id, job.id),
+      thumbnailKey: thumbnailKey(job.user_id, job.id),
     });
-    deps.logger.log('info', 'render finished', { jobId: job.id, renderSeconds: result.renderSeconds, sizeBytes: result.sizeBytes, costUsd: result.costUsd });
-    sizeBytes = result.sizeBytes;
-    width = result.width;
-    height = result.height;
-    durationSeconds = result.durationSeconds;
+  } catch (err) {
+    // The whole error goes to the log and the render row; the job gets the user's sentence for it.
+    const reason = describeError(err);
+    deps.logger.log('warn', 'render start failed', { jobId: job.id, error: reason });
+    await deps.renders.updateWhere(job.id, DEFAULT_RENDER_FORMAT, ['starting'], { status: 'failed', error: reason, finished_at: new Date().toISOString() }).catch(() => null);
+    const outcome = await renderFailed(deps, job, userMessageFor(err, 'rendering'), isRetryable(err)).catch((e: unknown) => {
+      // The database may be what failed; the sweeper releases the claim once it is back.
+      deps.logger.log('warn', 'claim not released', { jobId: job.id, error: describeError(e) });
+      return 'retrying' as const;
+    });
+    if (outcome === 'retrying') throw err;
+    return { outcome: 'failed', jobId: job.id, reason };
   }
-  const now = deps.now?.() ?? new Date();
-  return deps.jobs.insertGeneratedVideo({
-    id: job.id,
-    user_id: job.user_id,
-    title: job.options.title,
-    subtitle: job.options.subtitle,
-    video_url: await mediaUrl(deps.store, deps.config.publicMediaBaseUrl, videoKey),
-    thumbnail_url: await mediaUrl(deps.store, deps.config.publicMediaBaseUrl, posterKey),
-    filename: `${job.id}.mp4`,
-    file_size_mb: Math.round((sizeBytes / 1048576) * 100) / 100,
-    duration_seconds: Math.round(durationSeconds * 100) / 100,
-    resolution: `${width}x${height}`,
-    camera_prompt: job.options.prompt,
-    music_file: job.options.musicFile,
-    status: 'completed',
-    generation_time_seconds: Math.round((now.getTime() - new Date(job.created_at).getTime()) / 100) / 10,
+  const recorded = await deps.renders.updateWhere(job.id, DEFAULT_RENDER_FORMAT, ['starting'], {
+    status: 'rendering',
+    render_id: started.renderId,
+    bucket_name: started.bucketName,
+    ...(started.costUsd === undefined ? {} : { cost_usd: started.costUsd }),
   });
+  deps.logger.log('info', 'render started', { jobId: job.id, renderId: started.renderId, bucketName: started.bucketName, recorded: recorded !== null });
+  return { outcome: 'done', jobId: job.id };
+}
+
+/**
+ * The job is `rendering`: a render was started for it. Finish it if its output is there, fail or
+ * retry it if it ended without output, and otherwise leave it to its webhook. Never starts a render.
+ */
+/** What a resume found: the step's outcome, or "the render ended without output, start another". */
+type Resumed = StepOutcome | { outcome: 'retry'; reason: string };
+
+async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
+  const finished = await findDeliverables(deps.store, job);
+  if (finished) {
+    // The render finished and its webhook was lost or failed on the database: record it now, and
+    // free its slot (a row left `rendering` would count against the render limit).
+    deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
+    await markSucceeded(deps, job);
+    await completeRender(deps, job, finished);
+    return { outcome: 'done', jobId: job.id };
+  }
+  const render = await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT);
+  const now = deps.now?.() ?? new Date();
+  const quiet = (since: string) => now.getTime() - new Date(since).getTime() >= RENDER_START_ABANDONED_MS;
+  if (!render || (render.status === 'starting' && !render.render_id)) {
+    // Claimed, but no render was ever recorded as started: the process died between the claim and
+    // the start. Once that is certain (quiet for a while), hand the clip back: the next delivery starts it.
+    if (!quiet(render?.updated_at ?? job.updated_at)) return { outcome: 'skipped', jobId: job.id, reason: render ? 'render is starting' : 'job is rendering' };
+    const released = await deps.jobs.updateWhere(job.id, ['rendering'], { status: 'generating', error: 'Retrying after: the render was never started' });
+    return released ? { outcome: 'retry', reason: 'the render was never started' } : { outcome: 'skipped', jobId: job.id, reason: 'another delivery moved the job' };
+  }
+  if (render.status === 'failed' || render.status === 'timeout') {
+    // The render's end was recorded but the job was not moved on (the database failed in between).
+    const outcome = await renderFailed(deps, job, render.error ?? `render ${render.status}`, true);
+    return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason: render.error ?? render.status } : { outcome: 'retry', reason: render.error ?? render.status };
+  }
+  if (!render.render_id || !render.bucket_name || !isRenderInFlight(render.status)) {
+    return endWithout(deps, job, render, 'failed', `render ${render.render_id} is ${render.status} but its output is not in the bucket`, true);
+  }
+  const state = await deps.starter.state({ renderId: render.render_id, bucketName: render.bucket_name });
+  if (state.state === 'running') {
+    await deps.reporter.progress(job.id, 'rendering', RENDER_PROGRESS_FROM + RENDER_PROGRESS_SPAN * state.progress);
+    return { outcome: 'skipped', jobId: job.id, reason: `render ${render.render_id} is running; its webhook finishes the job` };
+  }
+  if (state.state === 'done') {
+    // It may have finished since the deliverables were looked for: look again before judging.
+    const output = await findDeliverables(deps.store, job);
+    if (output) {
+      await markSucceeded(deps, job, state.costUsd);
+      await completeRender(deps, job, output);
+      return { outcome: 'done', jobId: job.id };
+    }
+    // Done but the deliverables are not (both) there: Remotion wrote elsewhere, or they were deleted.
+    return endWithout(deps, job, render, 'failed', `render ${render.render_id} finished but its output is not in the bucket`, true);
+  }
+  if (state.state === 'lost') return endWithout(deps, job, render, 'failed', `render ${render.render_id} was lost (the renderer no longer knows it)`, true);
+  return endWithout(deps, job, render, 'failed', state.reason, state.retryable);
+}
+
+async function markSucceeded(deps: RenderStepDeps, job: VideoJob, remotionCostUsd?: number): Promise<void> {
+  const render = await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT);
+  if (!render || !isRenderInFlight(render.status)) return;
+  const cost = remotionCostUsd === undefined ? {} : { cost_usd: (render.cost_usd ?? 0) + remotionCostUsd };
+  await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status: 'succeeded', finished_at: (deps.now?.() ?? new Date()).toISOString(), ...cost }, render.render_id ?? undefined);
+}
+
+async function endWithout(deps: RenderStepDeps, job: VideoJob, render: VideoRender, status: 'failed' | 'timeout', reason: string, retryable: boolean): Promise<Resumed> {
+  await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status, error: reason, finished_at: new Date().toISOString() }, render.render_id ?? undefined);
+  const outcome = await renderFailed(deps, job, reason, retryable);
+  return outcome === 'failed' ? { outcome: 'failed', jobId: job.id, reason } : { outcome: 'retry', reason };
 }

@@ -26,7 +26,12 @@ export interface SweepResult {
   reconciled: number;
 }
 
-const ACTIVE: readonly JobStatus[] = ['queued', 'generating', 'rendering'];
+/**
+ * `queued` is not here: a queued job waits its turn in the LTX queue, which holds it (retries, dead
+ * letters) and whose age-of-oldest-message alarm watches it. Redriving it would put a duplicate
+ * message behind it every sweep, snowballing a backlog.
+ */
+const ACTIVE: readonly JobStatus[] = ['generating', 'rendering'];
 
 /**
  * Finds jobs whose function died mid-stage (no row change for `stuckJobMinutes`) and restarts each
@@ -101,10 +106,9 @@ async function redrive(deps: SweepDeps, job: VideoJob, uploadBefore: Date): Prom
   const clipKey = job.ltx_key ?? ltxVideoKey(job.user_id, job.id);
   if (job.status === 'rendering' || job.status === 'generating') {
     if (await exists(clipKey)) {
-      // Hand the clip back to the render step; if the render finished, it only records the row.
-      const released = job.status === 'rendering' ? await jobs.updateWhere(job.id, ['rendering'], { status: 'generating' }, job.attempts) : job;
-      if (!released) return 'skipped';
-      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, finished: Boolean(await findDeliverables(store, job)) });
+      // The clip's event again: a rendering job's render is resumed from its record (finished from
+      // its output, failed, or left running), never started twice; a generating one is rendered.
+      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, status: job.status, finished: Boolean(await findDeliverables(store, job)) });
       await store.touch(clipKey);
       return 'redriven';
     }

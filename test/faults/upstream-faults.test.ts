@@ -109,7 +109,7 @@ describe('S3 faults', () => {
     expect(logs.filter((l) => l.includes('clip upload failed, retrying') && l.includes(job.id) && l.includes('failed (503)'))).toHaveLength(3);
   });
 
-  it('503 SlowDown on the render’s PUTs, past the SDK’s own retries: the render step is retried, completes', async () => {
+  it('503 SlowDown on the render’s PUTs, past the SDK’s own retries: an error webhook, the render is started again, completes', async () => {
     copier.onRender = () => {
       copier.onRender = undefined;
       stack.objectStore.setFault({ kind: 'error', status: 503, code: 'SlowDown', method: 'PUT', times: 3 });
@@ -117,7 +117,7 @@ describe('S3 faults', () => {
     const { job, rows, jobLogs } = await runJob();
     expect(job).toMatchObject({ status: 'completed', error: null });
     expect(rows).toHaveLength(1);
-    expect(jobLogs.some((l) => l.includes('render step failed, will retry') && /S3 PUT of renders\/.* failed \(503\)/.test(l))).toBe(true);
+    expect(jobLogs.some((l) => l.includes('render failed, will retry') && /Remotion failed to render: S3 PUT of renders\/.* failed \(503\)/.test(l))).toBe(true);
   });
 
   it('S3 failing for good: the job fails after its attempts, naming storage', async () => {

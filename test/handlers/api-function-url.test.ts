@@ -30,7 +30,7 @@ describe('handlers/api.ts through hono/aws-lambda, on Function URL events', () =
     expect(result).toEqual({
       statusCode: 404,
       headers: { 'content-type': 'application/json', vary: 'Origin' },
-      body: JSON.stringify({ error: { code: 'not_found', message: 'No route POST /my/path; the API has POST /uploads, POST /jobs/{jobId}/replay' } }),
+      body: JSON.stringify({ error: { code: 'not_found', message: 'No route POST /my/path; the API has POST /uploads, POST /jobs/{jobId}/replay, POST /webhooks/remotion' } }),
       isBase64Encoded: false,
     });
   });

@@ -136,4 +136,5 @@ export const TEST_CONFIG = {
   uploadUrlTtlSeconds: 300,
   stuckJobMinutes: 15,
   publicMediaBaseUrl: 'https://cdn.example.test/',
+  maxConcurrentRenders: 30,
 } satisfies Partial<PipelineConfig>;

@@ -9,6 +9,10 @@ import { JobReporter } from '../../shared/pipeline/job-reporter';
 import { runLtxStep, type LtxStepDeps } from '../../shared/pipeline/run-ltx-step';
 import { runRenderStep, type RenderStepDeps } from '../../shared/pipeline/run-render-step';
 import { sweepStuckJobs, type SweepDeps } from '../../shared/pipeline/sweep-stuck-jobs';
+import { finishRenderWebhook, type RenderWebhookDeps } from '../../shared/pipeline/finish-render-webhook';
+import type { RemotionWebhook } from '../../shared/domain/remotion-webhook';
+import { FakeRenderStarter } from './fake-render-starter';
+import { MemoryRenderRecords } from './memory-render-records';
 import { objectCreatedEvent } from './events';
 import { MemoryJobStore } from './memory-job-store';
 import { etagOf, MemoryObjectStore } from './memory-object-store';
@@ -29,12 +33,15 @@ export function pipelineHarness(overrides: { config?: Partial<typeof TEST_CONFIG
   const jobs = new MemoryJobStore(now);
   const generator = new FakeVideoGenerator();
   const renderer = new FakeRenderer(store);
+  const renders = new MemoryRenderRecords(now);
+  const starter = new FakeRenderStarter(renderer);
   const events = new RecordingEvents();
   const logger = recordingLogger();
   const reporter = new JobReporter(jobs, events, logger);
   const config = { ...TEST_CONFIG, ...overrides.config };
   const ltxDeps: LtxStepDeps = { store, jobs, generator, reporter, logger, config };
-  const renderDeps: RenderStepDeps = { store, jobs, renderer, reporter, logger, config, now };
+  const renderDeps: RenderStepDeps = { store, jobs, renders, starter, reporter, logger, config, now };
+  const webhookDeps: RenderWebhookDeps = { store, jobs, renders, reporter, logger, config, now };
   const sweepDeps: SweepDeps = { store, jobs, reporter, logger, config };
 
   /** The Object Created event S3 sends for the object now at `key`. */
@@ -50,12 +57,15 @@ export function pipelineHarness(overrides: { config?: Partial<typeof TEST_CONFIG
     jobs,
     generator,
     renderer,
+    renders,
+    starter,
     events,
     logger,
     reporter,
     config,
     ltxDeps,
     renderDeps,
+    webhookDeps,
     sweepDeps,
     eventFor,
     /** What the steps receive for the object now at `key`. */
@@ -65,6 +75,8 @@ export function pipelineHarness(overrides: { config?: Partial<typeof TEST_CONFIG
     ltx: (key: string, reason?: ObjectCreatedReason) => runLtxStep(ltxDeps, parsePipelineObject(eventFor(key, reason))),
     render: (key: string, reason?: ObjectCreatedReason) => runRenderStep(renderDeps, parsePipelineObject(eventFor(key, reason))),
     sweep: (olderThan?: Date) => sweepStuckJobs(sweepDeps, now(), olderThan),
+    /** Remotion's webhook, as the API's route hands it on once its signature is verified. */
+    webhook: (webhook: RemotionWebhook) => finishRenderWebhook(webhookDeps, webhook),
 
     /** A `POST /uploads` job and its photo PUT to the presigned key (the job stays `pending_upload` until its event). */
     async uploadedPhoto(options: JobOptionsInput = {}, userId = USER, jobId = crypto.randomUUID()): Promise<{ job: VideoJob; key: string }> {

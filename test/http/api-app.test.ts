@@ -147,7 +147,7 @@ describe('routing', () => {
   it('answers 404 elsewhere, listing the routes there are', async () => {
     const res = await createApiApp(fakeApiDeps().deps).request('/elsewhere', { method: 'POST' });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No route POST /elsewhere; the API has POST /uploads, POST /jobs/{jobId}/replay' } });
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No route POST /elsewhere; the API has POST /uploads, POST /jobs/{jobId}/replay, POST /webhooks/remotion' } });
   });
 });
 

@@ -26,7 +26,8 @@ function ssmParameters(handler: string): string[] {
 
 describe('least privilege', () => {
   it('no Allow statement grants object actions on "*", on the whole bucket, or outside the known prefixes', () => {
-    const objectStatements = allStatements.filter((s) => s.effect === 'Allow' && s.actions.some(isObjectAction));
+    // The one exception: render reads a render's progress in Remotion's own bucket (checked below).
+    const objectStatements = allStatements.filter((s) => s.effect === 'Allow' && s.actions.some(isObjectAction) && s.sid !== 'ReadRemotionProgress');
     expect(objectStatements.length).toBeGreaterThan(5);
     for (const s of objectStatements) {
       for (const resource of s.resources ?? []) {
@@ -38,15 +39,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('no Allow statement uses a wildcard action or a "*" resource', () => {
+  it('no Allow statement uses a wildcard action or a "*" resource (but X-Ray, whose write actions take no other resource)', () => {
     for (const s of allStatements.filter((x) => x.effect === 'Allow')) {
       expect(s.actions.filter((a) => a === '*' || a.endsWith(':*')), s.sid).toEqual([]);
+      if (s.sid === 'WriteTraces') {
+        expect(s.actions).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+        continue;
+      }
       expect(s.resources ?? [], s.sid).not.toContain('*');
     }
   });
 
-  it('api may only touch photos: put (its role signs the presigned PUT) and read (a replay copies the photo onto itself)', () => {
-    expect(objectGrants('api')).toEqual(['s3:GetObject images/*', 's3:PutObject images/*']);
+  it('only the event-driven functions may list the bucket (to tell a missing key from a forbidden one); the internet-facing API may not', () => {
+    const lists = (handler: string) => functionStatements(json, handler).filter((s) => s.actions.includes('s3:ListBucket') && s.resources?.includes(bucketArn));
+    expect(lists('api')).toEqual([]);
+    for (const handler of ['ltx', 'render', 'sweep']) expect(lists(handler), handler).toHaveLength(1);
+  });
+
+  it('api puts photos (its role signs the presigned PUT), reads them (a replay copies one onto itself), checks deliverables and redrives a failed render\'s clip (the webhook)', () => {
+    expect(objectGrants('api')).toEqual(['s3:GetObject images/*', 's3:GetObject ltx-videos/*', 's3:GetObject renders/*', 's3:GetObject thumbnails/*', 's3:PutObject images/*', 's3:PutObject ltx-videos/*']);
   });
 
   it('ltx reads photos and writes base clips', () => {
@@ -54,12 +65,21 @@ describe('least privilege', () => {
   });
 
   it('render reads the clip and checks the deliverables; Remotion, not the function, writes them', () => {
-    expect(objectGrants('render')).toEqual(['s3:GetObject ltx-videos/*', 's3:GetObject renders/*', 's3:GetObject thumbnails/*']);
+    expect(objectGrants('render')).toEqual([
+      's3:GetObject arn:${data.aws_partition.partition.partition}:s3:::remotionlambda-*/renders/*',
+      's3:GetObject ltx-videos/*',
+      's3:GetObject renders/*',
+      's3:GetObject thumbnails/*',
+    ]);
     const invoke = functionStatements(json, 'render').filter((s) => s.actions.includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
     expect(invoke[0]!.resources).toHaveLength(1);
-    expect(invoke[0]!.resources![0]).toMatch(/:function:\$\{var\.remotion_function_name\}$/);
+    expect(invoke[0]!.resources![0]).toBe('${data.aws_lambda_function.remotion-function.arn}');
     expect(lambda(json, 'render')[1].environment.variables).toMatchObject({ REMOTION_FUNCTION_NAME: '${var.remotion_function_name}', REMOTION_SERVE_URL: '${var.remotion_serve_url}', REMOTION_REGION: '${var.region}' });
+    // Remotion's grant in the bucket policy: write the deliverables, read nothing (the clip comes presigned).
+    const bucketPolicyDoc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(only(json, 'aws_s3_bucket_policy')[1].policy)![1]!;
+    const remotion = (json.data.aws_iam_policy_document[bucketPolicyDoc].statement as Statement[]).find((x) => x.sid === 'RemotionWritesDeliverables')!;
+    expect(remotion.actions).toEqual(['s3:PutObject']);
   });
 
   it('sweep reads every stage and re-puts photos and clips (the self-copy that redrives a stuck job)', () => {
@@ -74,14 +94,19 @@ describe('least privilege', () => {
   });
 
   it('each function reads only the SSM parameters it needs, decrypting through SSM only', () => {
-    expect(ssmParameters('api')).toEqual(['${var.supabase_jwt_secret_param}', '${var.supabase_service_role_key_param}']);
+    expect(ssmParameters('api')).toEqual(['${var.remotion_webhook_secret_param}', '${var.supabase_jwt_secret_param}', '${var.supabase_service_role_key_param}']);
     expect(ssmParameters('ltx')).toEqual(['${var.ltx_api_key_param}', '${var.supabase_service_role_key_param}']);
-    expect(ssmParameters('render')).toEqual(['${var.supabase_service_role_key_param}']);
+    expect(ssmParameters('render')).toEqual(['${var.remotion_license_key_param}', '${var.remotion_webhook_secret_param}', '${var.supabase_service_role_key_param}']);
     expect(ssmParameters('sweep')).toEqual(['${var.supabase_service_role_key_param}']);
     for (const handler of ['api', 'ltx', 'render', 'sweep']) {
       const decrypt = functionStatements(json, handler).find((s) => s.actions.includes('kms:Decrypt'))!;
-      expect(decrypt.resources).toEqual([`\${data.aws_kms_alias.${Object.keys(json.data.aws_kms_alias)[0]}.target_key_arn}`]);
-      expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.${var.region}.amazonaws.com'] }]);
+      const params = functionStatements(json, handler).find((s) => s.actions.includes('ssm:GetParameter'))!.resources;
+      expect(decrypt.resources).toEqual([`arn:\${data.aws_partition.partition.partition}:kms:\${var.region}:\${data.aws_caller_identity.account.account_id}:key/*`]);
+      // Only through SSM, and only for the function's own parameters (SSM's encryption context).
+      expect(decrypt.condition).toEqual([
+        { test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.${var.region}.amazonaws.com'] },
+        { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: params },
+      ]);
     }
   });
 

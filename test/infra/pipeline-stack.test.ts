@@ -66,7 +66,7 @@ describe('the rules', () => {
     const target = find(json, 'aws_cloudwatch_event_target', (t) => t.rule === ref('aws_cloudwatch_event_rule', imagesRule, 'name'))[1];
     expect(target.arn).toBe(ref('aws_sqs_queue', queueName, 'arn'));
     const [ltxName] = lambda(json, 'ltx');
-    const [, mapping] = only(json, 'aws_lambda_event_source_mapping');
+    const [, mapping] = find(json, 'aws_lambda_event_source_mapping', (m) => m.function_name === ref('aws_lambda_function', ltxName, 'arn'));
     expect(mapping).toMatchObject({
       event_source_arn: ref('aws_sqs_queue', queueName, 'arn'),
       function_name: ref('aws_lambda_function', ltxName, 'arn'),
@@ -82,28 +82,35 @@ describe('the rules', () => {
     expect(queue.visibility_timeout_seconds).toBe(6 * FUNCTION_SPECS.ltx.timeout);
   });
 
-  it('the LTX queue hides a message longer than the function may run, and dead-letters after 3 receives', () => {
-    const [, queue] = queueNamed('ltx');
-    const [dlqName] = queueNamed('ltx-dlq');
-    const [, ltx] = lambda(json, 'ltx');
-    expect(queue.visibility_timeout_seconds).toBeGreaterThan(ltx.timeout);
-    expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: ref('aws_sqs_queue', dlqName, 'arn'), maxReceiveCount: 3 });
+  it('the work queues hide a message longer than the function may run, and dead-letter after at least 5 receives', () => {
+    for (const [name, receives] of [['ltx', 5], ['render', 10]] as const) {
+      const [, queue] = queueNamed(name);
+      const [dlqName] = queueNamed(`${name}-dlq`);
+      expect(queue.visibility_timeout_seconds).toBe(6 * lambda(json, name)[1].timeout);
+      expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: ref('aws_sqs_queue', dlqName, 'arn'), maxReceiveCount: receives });
+    }
   });
 
-  it('ltx-videos/ invokes the render function with a retry policy, a dead-letter queue and permission for that rule only', () => {
+  it('ltx-videos/ goes to the render queue, which starts renders a few at a time; the render function no longer waits', () => {
     const [clipsRule] = ruleWithPattern(ltxVideosCreatedPattern(bucketRef));
     const [renderName, render] = lambda(json, 'render');
+    const [queueName] = queueNamed('render');
     const [dlqName] = queueNamed('render-dlq');
     const target = find(json, 'aws_cloudwatch_event_target', (t) => t.rule === ref('aws_cloudwatch_event_rule', clipsRule, 'name'))[1];
-    expect(target.arn).toBe(ref('aws_lambda_function', renderName, 'arn'));
+    expect(target.arn).toBe(ref('aws_sqs_queue', queueName, 'arn'));
     expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 8 });
     expect(target.dead_letter_config).toEqual({ arn: ref('aws_sqs_queue', dlqName, 'arn') });
-    const permission = find(json, 'aws_lambda_permission', (p) => p.function_name === ref('aws_lambda_function', renderName, 'function_name'))[1];
-    expect(permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: ref('aws_cloudwatch_event_rule', clipsRule, 'arn') });
-    const [, asyncConfig] = only(json, 'aws_lambda_function_event_invoke_config');
-    expect(asyncConfig).toMatchObject({ function_name: ref('aws_lambda_function', renderName, 'function_name'), maximum_retry_attempts: 1 });
-    expect(asyncConfig.destination_config.on_failure.destination).toBe(ref('aws_sqs_queue', dlqName, 'arn'));
-    expect(render.timeout).toBe(600);
+    const [, mapping] = find(json, 'aws_lambda_event_source_mapping', (m) => m.function_name === ref('aws_lambda_function', renderName, 'arn'));
+    expect(mapping).toMatchObject({ event_source_arn: ref('aws_sqs_queue', queueName, 'arn'), batch_size: 1, function_response_types: ['ReportBatchItemFailures'], scaling_config: { maximum_concurrency: '${var.render_start_concurrency}' } });
+    // Nothing invokes render asynchronously any more.
+    expect(resources(json, 'aws_lambda_permission').filter(([, p]) => p.function_name === ref('aws_lambda_function', renderName, 'function_name'))).toEqual([]);
+    expect(json.resource.aws_lambda_function_event_invoke_config).toBeUndefined();
+    expect(render.timeout).toBe(90);
+    expect(render.environment.variables.REMOTION_WEBHOOK_URL).toBe(`${ref('aws_lambda_function_url', only(json, 'aws_lambda_function_url')[0], 'function_url')}webhooks/remotion`);
+    expect(render.environment.variables.MAX_CONCURRENT_RENDERS).toBe('${var.max_concurrent_renders}');
+    expect(defaultOf(json, render.environment.variables.MAX_CONCURRENT_RENDERS)).toBe(30);
+    expect(render.environment.variables).toMatchObject({ REMOTION_DELETE_AFTER: '${var.remotion_delete_after}', REMOTION_LICENSE_KEY_PARAM: '${var.remotion_license_key_param}' });
+    expect(json.variable.remotion_delete_after.default).toBe('1-day');
   });
 
   it('runs the sweep every 5 minutes', () => {
@@ -123,7 +130,18 @@ describe('the functions', () => {
     expect(fn.timeout).toBe(FUNCTION_SPECS[handler as keyof typeof FUNCTION_SPECS].timeout);
     const logGroupName = /aws_cloudwatch_log_group\.([^.]+)\.name/.exec(fn.logging_config.log_group)![1]!;
     expect(json.resource.aws_cloudwatch_log_group[logGroupName]).toMatchObject({ name: `/aws/lambda/\${var.name_prefix}-${handler}`, retention_in_days: '${var.log_retention_days}' });
-    expect(fn.environment.variables).toMatchObject({ BUCKET_NAME: bucketRef, RENDERER: 'lambda', SUPABASE_SERVICE_ROLE_KEY_PARAM: '${var.supabase_service_role_key_param}' });
+    expect(fn.environment.variables).toMatchObject({ BUCKET_NAME: bucketRef, SUPABASE_SERVICE_ROLE_KEY_PARAM: '${var.supabase_service_role_key_param}' });
+    expect(fn.tracing_config.mode).toBe('${var.tracing_enabled ? "Active" : "PassThrough"}');
+  });
+
+  it('gives each function only the settings it reads: only api and render wait on CloudFront, only render knows Remotion', () => {
+    const keys = (handler: string) => Object.keys(lambda(json, handler)[1].environment.variables).sort();
+    expect(keys('sweep')).toEqual(['BUCKET_NAME', 'EVENT_BUS_NAME', 'STUCK_JOB_MINUTES', 'SUPABASE_SERVICE_ROLE_KEY_PARAM', 'SUPABASE_URL', 'UPLOAD_URL_TTL_SECONDS']);
+    expect(keys('ltx')).not.toContain('CDN_BASE_URL');
+    expect(keys('ltx')).toContain('LTX_API_KEY_PARAM');
+    expect(keys('api')).toEqual(expect.arrayContaining(['CDN_BASE_URL', 'ALLOWED_ORIGINS', 'REMOTION_WEBHOOK_SECRET_PARAM', 'SUPABASE_JWT_SECRET_PARAM']));
+    for (const handler of ['api', 'ltx', 'sweep']) expect(keys(handler).filter((k) => k.startsWith('REMOTION_') && k !== 'REMOTION_WEBHOOK_SECRET_PARAM' || k === 'RENDERER'), handler).toEqual([]);
+    expect(lambda(json, 'render')[1].environment.variables.RENDERER).toBe('lambda');
   });
 
   it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); the API stays small', () => {
@@ -149,11 +167,6 @@ describe('the functions', () => {
     expect(url).toMatchObject({ function_name: ref('aws_lambda_function', apiName, 'function_name'), authorization_type: 'NONE' });
     expect(url.cors).toMatchObject({ allow_origins: '${var.allowed_origins}', allow_methods: ['POST'] });
     expect(url.cors).toMatchObject({ allow_headers: [...API_CORS.allowHeaders], max_age: API_CORS.maxAgeSeconds });
-    const grants = resources(json, 'aws_lambda_permission').map(([, p]) => p).filter((p) => p.principal === '*');
-    expect(grants).toHaveLength(2);
-    expect(grants.find((p) => p.action === 'lambda:InvokeFunctionUrl')).toMatchObject({ function_url_auth_type: 'NONE' });
-    // The public InvokeFunction grant is limited to calls through the URL.
-    expect(grants.find((p) => p.action === 'lambda:InvokeFunction')).toMatchObject({ invoked_via_function_url: true });
   });
 
   it('defaults the Remotion function to the name deployFunction gives the installed version at 3008 MB / 10240 MB / 300 s', () => {
@@ -183,7 +196,7 @@ describe('the CDN, the bus, alarms and outputs', () => {
     const [, bucketPolicy] = only(json, 'aws_s3_bucket_policy');
     const docName = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(bucketPolicy.policy)![1]!;
     const remotion = json.data.aws_iam_policy_document[docName].statement.find((s: { sid: string }) => s.sid === 'RemotionWritesDeliverables');
-    expect(remotion.principals[0].identifiers[0]).toMatch(/:role\/\$\{var\.remotion_role_name\}$/);
+    expect(remotion.principals[0].identifiers[0]).toBe('${data.aws_iam_role.remotion-role.arn}');
     expect(remotion.resources.map((r: string) => r.split('/').slice(1).join('/'))).toEqual(['renders/*', 'thumbnails/*']);
     expect(json.variable.remotion_role_name.default).toBe('remotion-lambda-role');
   });
@@ -198,13 +211,33 @@ describe('the CDN, the bus, alarms and outputs', () => {
     }
   });
 
-  it('alarms on dead-letter queue depth and on function errors', () => {
+  it('alarms to an SNS topic (with the optional e-mail) on DLQs, queue age, errors, throttles, URL 5xx, failed rule deliveries and Remotion errors', () => {
+    const [topicName] = only(json, 'aws_sns_topic');
+    const [, email] = only(json, 'aws_sns_topic_subscription');
+    expect(email).toMatchObject({ protocol: 'email', endpoint: '${var.alarm_email}', count: '${min(length(var.alarm_email), 1)}' });
     const alarms = resources(json, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
-    const dlq = alarms.filter((a) => a.metric_name === 'ApproximateNumberOfMessagesVisible');
-    expect(dlq.map((a) => a.dimensions.QueueName).sort()).toEqual([ref('aws_sqs_queue', queueNamed('ltx-dlq')[0], 'name'), ref('aws_sqs_queue', queueNamed('render-dlq')[0], 'name')].sort());
-    expect(dlq.every((a) => a.threshold === 0 && a.comparison_operator === 'GreaterThanThreshold')).toBe(true);
-    const errors = alarms.filter((a) => a.metric_name === 'Errors');
-    expect(errors).toHaveLength(4);
+    for (const a of alarms) expect(a.alarm_actions, a.alarm_name).toBe(`\${concat([${ref('aws_sns_topic', topicName, 'arn').slice(2, -1)}], var.alarm_action_arns)}`);
+    const by = (metric: string) => alarms.filter((a) => a.metric_name === metric);
+    expect(by('ApproximateNumberOfMessagesVisible').map((a) => a.dimensions.QueueName).sort()).toEqual([ref('aws_sqs_queue', queueNamed('ltx-dlq')[0], 'name'), ref('aws_sqs_queue', queueNamed('render-dlq')[0], 'name')].sort());
+    expect(by('ApproximateAgeOfOldestMessage').map((a) => a.dimensions.QueueName).sort()).toEqual([ref('aws_sqs_queue', queueNamed('ltx')[0], 'name'), ref('aws_sqs_queue', queueNamed('render')[0], 'name')].sort());
+    expect(by('ApproximateAgeOfOldestMessage')[0]!.threshold).toBe('${(var.queue_age_alarm_minutes * 60)}');
+    expect(by('Throttles')).toHaveLength(4);
+    expect(by('Url5xxCount').map((a) => a.dimensions.FunctionName)).toEqual([ref('aws_lambda_function', lambda(json, 'api')[0], 'function_name')]);
+    expect(by('FailedInvocations')).toHaveLength(3);
+    const errors = by('Errors');
+    expect(errors).toHaveLength(5);
+    expect(errors.map((a) => a.dimensions.FunctionName)).toContain('${var.remotion_function_name}');
+    expect(json.output.alarm_topic_arn.value).toBe(ref('aws_sns_topic', topicName, 'arn'));
+  });
+
+  it('expires photos and clips, and tiers finished videos', () => {
+    const rules = only(json, 'aws_s3_bucket_lifecycle_configuration')[1].rule as Array<Record<string, any>>;
+    const images = rules.find((r) => r.id === 'expire-images')!;
+    expect(images.filter).toEqual([{ prefix: 'images/' }]);
+    expect(defaultOf(json, images.expiration[0].days)).toBe(30);
+    const renders = rules.find((r) => r.id === 'tier-renders')!;
+    expect(renders.filter).toEqual([{ prefix: 'renders/' }]);
+    expect(renders.transition[0]).toMatchObject({ storage_class: 'INTELLIGENT_TIERING', days: '${var.renders_tiering_days}' });
   });
 
   it('outputs the bucket, the upload URL, the CDN domain and the bus', () => {

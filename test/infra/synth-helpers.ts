@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { PipelineStack } from '../../infra/pipeline-stack';
+import { PipelineStack, type PipelineStackProps } from '../../infra/pipeline-stack';
 
 /** The synthesized Terraform JSON, loosely typed: the tests read it the way Terraform would. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,11 +17,11 @@ export interface Statement {
 }
 
 /** Synthesizes the stack with a one-line stand-in bundle per handler (bundling has its own test). */
-export function synthStack(): { json: Json; text: string } {
+export function synthStack(props: Omit<PipelineStackProps, 'bundle'> = {}): { json: Json; text: string } {
   const dir = mkdtempSync(join(tmpdir(), 'villa-bundle-'));
   writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
   const app = Testing.app();
-  const stack = new PipelineStack(app, 'test', { bundle: () => dir });
+  const stack = new PipelineStack(app, 'test', { bundle: () => dir, ...props });
   const text = Testing.synth(stack);
   return { json: JSON.parse(text) as Json, text };
 }

@@ -23,6 +23,22 @@ describe('configuration', () => {
     expect(c.ltx.apiKey).toEqual({ ssmParameter: '/villa/ltx' });
   });
 
+  it('reads the render webhook, Remotion options and the render limit; an empty optional setting is unset', () => {
+    const config = loadConfig({
+      ...base,
+      REMOTION_WEBHOOK_URL: 'https://abc.lambda-url.us-east-1.on.aws/webhooks/remotion',
+      REMOTION_WEBHOOK_SECRET_PARAM: '/villa-video/remotion-webhook-secret',
+      REMOTION_DELETE_AFTER: '',
+      REMOTION_LICENSE_KEY_PARAM: '',
+    });
+    expect(config.renderWebhook).toEqual({ url: 'https://abc.lambda-url.us-east-1.on.aws/webhooks/remotion', secret: { ssmParameter: '/villa-video/remotion-webhook-secret' } });
+    expect(config.remotion).toEqual({ deleteAfter: undefined, licenseKey: undefined });
+    expect(config.maxConcurrentRenders).toBe(30);
+    expect(loadConfig({ ...base, REMOTION_DELETE_AFTER: '7-days', MAX_CONCURRENT_RENDERS: '4' })).toMatchObject({ remotion: { deleteAfter: '7-days' }, maxConcurrentRenders: 4 });
+    expect(() => loadConfig({ ...base, REMOTION_DELETE_AFTER: '2-days' })).toThrow(/REMOTION_DELETE_AFTER/);
+    expect(() => loadConfig({ ...base, REMOTION_WEBHOOK_SECRET: 'short' })).toThrow(/REMOTION_WEBHOOK_SECRET/);
+  });
+
   it('names what is wrong', () => {
     expect(() => loadConfig({ ...base, BUCKET_NAME: undefined })).toThrow(/BUCKET_NAME/);
     expect(() => loadConfig({ ...base, LTX_FPS: '30' })).toThrow(/LTX_FPS/);

@@ -126,6 +126,56 @@ export type Database = {
         }
         Relationships: []
       }
+      video_renders: {
+        Row: {
+          attempt: number
+          bucket_name: string | null
+          cost_usd: number | null
+          error: string | null
+          finished_at: string | null
+          format: string
+          job_id: string
+          render_id: string | null
+          started_at: string
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          attempt?: number
+          bucket_name?: string | null
+          cost_usd?: number | null
+          error?: string | null
+          finished_at?: string | null
+          format?: string
+          job_id: string
+          render_id?: string | null
+          started_at?: string
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          attempt?: number
+          bucket_name?: string | null
+          cost_usd?: number | null
+          error?: string | null
+          finished_at?: string | null
+          format?: string
+          job_id?: string
+          render_id?: string | null
+          started_at?: string
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_renders_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "video_jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
     }
     Views: {
       [_ in never]: never

@@ -5,7 +5,7 @@ import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../../domain/vi
 import type { PipelineSupabaseClient } from './create-supabase-client';
 import { generatedVideoFromRow, videoJobFromRow } from './row-mapping';
 
-interface PostgrestLikeError {
+export interface PostgrestLikeError {
   message: string;
   code?: string;
   details?: string | null;
@@ -16,7 +16,7 @@ interface PostgrestLikeError {
  * supabase-js reports failures as values. A network failure or a 5xx (the database restarting) is
  * worth retrying; a 4xx (a bad column, a constraint) is a bug or bad data and is not.
  */
-function dbFailure(action: string, error: PostgrestLikeError, status: number): UpstreamError {
+export function dbFailure(action: string, error: PostgrestLikeError, status: number): UpstreamError {
   const retryable = status === 0 || status >= 500 || status === 408 || status === 429 || /fetch failed|ECONNREFUSED|network/i.test(error.message);
   return new UpstreamError('supabase', `database ${action} failed: ${error.message}`, { status: status || undefined, retryable, code: error.code, cause: error });
 }

@@ -11,7 +11,7 @@ import { UpstreamError } from '../../../shared/domain/errors';
 import type { Logger, LogLevel } from '../../../shared/ports/logger';
 import { posterFrame } from '../../../shared/domain/video-template-timeline';
 import { RemotionLambdaRenderer, type RemotionLambdaClient } from '../../../shared/adapters/remotion-lambda-renderer';
-import { type RenderRequest } from '../../../shared/ports/renderer';
+import type { StartRenderRequest } from '../../../shared/ports/render-starter';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
 import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
 import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
@@ -107,21 +107,16 @@ function fatalError(message: string, stack = `Error: ${message}\n    at render`)
   return { type: 'renderer', message, name: 'Error', stack, frame: 12, chunk: 0, isFatal: true, attempt: 1, willRetry: false, totalAttempts: 1, tmpDir: null, s3Location: '', explanation: null };
 }
 
-/** A clock that only moves when the renderer sleeps: polling without real waiting. */
-function virtualClock() {
-  let now = 0;
-  const sleeps: number[] = [];
-  return { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; }, sleeps };
-}
-
 function recordingLogger(): Logger & { lines: Array<{ level: LogLevel; message: string; fields: Record<string, unknown> }> } {
   const lines: Array<{ level: LogLevel; message: string; fields: Record<string, unknown> }> = [];
   const logger = { lines, log: (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => lines.push({ level, message, fields }), child: () => logger };
   return logger;
 }
 
-const request = (over: Partial<RenderRequest> = {}): RenderRequest => ({
-  jobId: 'job-1',
+const JOB = '7d1f3c2a-1b2c-4d5e-8f90-123456789abc';
+const request = (over: Partial<StartRenderRequest> = {}): StartRenderRequest => ({
+  jobId: JOB,
+  customData: { jobId: JOB, format: 'landscape' },
   props: { clipUrl: 'https://bucket.s3.amazonaws.com/ltx-videos/u/job-1.mp4?X-Amz-Signature=abc', title: 'Villa Nismara', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6 },
   width: 1920,
   height: 1080,
@@ -132,24 +127,26 @@ const request = (over: Partial<RenderRequest> = {}): RenderRequest => ({
   ...over,
 });
 
-const base = { region: 'us-east-1', functionName: 'remotion-render-4-0-527-mem3008mb-disk10240mb-300sec', serveUrl: 'https://remotionlambda-useast1-abc.s3.us-east-1.amazonaws.com/sites/site/index.html' };
+const base = {
+  region: 'us-east-1',
+  functionName: 'remotion-render-4-0-527-mem3008mb-disk10240mb-300sec',
+  serveUrl: 'https://remotionlambda-useast1-abc.s3.us-east-1.amazonaws.com/sites/site/index.html',
+  webhook: { url: 'https://abc.lambda-url.us-east-1.on.aws/webhooks/remotion', secret: 'whsec-0123456789abcdef' },
+};
 
-describe('RemotionLambdaRenderer', () => {
-  it('starts the render with the composition, props, h264 and outName in the pipeline bucket, then polls to done', async () => {
-    const fake = new FakeRemotion([
-      { overallProgress: 0.2 },
-      { overallProgress: 0.7, costs: { accruedSoFar: 0.01, displayCost: '$0.01', currency: 'USD', disclaimer: '' } },
-      { overallProgress: 1, done: true, outputSizeInBytes: 4_200_000, costs: { accruedSoFar: 0.0123, displayCost: '$0.0123', currency: 'USD', disclaimer: '' }, timeToFinish: 41_000 },
-    ]);
-    const clock = virtualClock();
+describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
+  it('starts the video with the composition, props, h264, outName, the webhook with customData, deleteAfter and the licence key, and returns at once', async () => {
+    const fake = new FakeRemotion([{ overallProgress: 0 }]);
     const log = recordingLogger();
-    const seen: number[] = [];
-    const renderer = new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false, pollIntervalMs: 1000, sleep: clock.sleep, now: clock.now, log });
+    const renderer = new RemotionLambdaRenderer({ ...base, deleteAfter: '7-days', licenseKey: 'rm-license-1', client: fake, isFlakyError: () => false, log });
 
-    const result = await renderer.render(request({ onProgress: (p) => seen.push(p) }));
+    const started = await renderer.start(request());
 
-    const media = fake.mediaCalls[0]!;
+    expect(started).toEqual({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc', costUsd: 0.0004 });
     expect(fake.mediaCalls).toHaveLength(1);
+    // Nothing is polled: the webhook reports the end.
+    expect(fake.progressCalls).toHaveLength(0);
+    const media = fake.mediaCalls[0]!;
     expect(media).toMatchObject({
       region: 'us-east-1',
       functionName: base.functionName,
@@ -159,6 +156,9 @@ describe('RemotionLambdaRenderer', () => {
       privacy: 'no-acl',
       overwrite: true,
       outName: { bucketName: 'villa-video-media-123', key: 'renders/u/job-1.mp4' },
+      webhook: { url: base.webhook.url, secret: base.webhook.secret, customData: { jobId: JOB, format: 'landscape' } },
+      deleteAfter: '7-days',
+      licenseKey: 'rm-license-1',
       forceWidth: 1920,
       forceHeight: 1080,
       forceFps: 25,
@@ -172,29 +172,12 @@ describe('RemotionLambdaRenderer', () => {
       framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
-    // getRenderProgress is asked about the render Remotion started, in Remotion's bucket.
-    expect(fake.progressCalls).toHaveLength(3);
-    expect(fake.progressCalls[0]).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc', functionName: base.functionName, region: 'us-east-1' });
-    expect(seen).toEqual([0.2, 0.7, 1]);
-    expect(clock.sleeps).toEqual([1000, 1000, 1000]);
-    expect(result).toEqual({
-      videoKey: 'renders/u/job-1.mp4',
-      thumbnailKey: 'thumbnails/u/job-1.jpg',
-      sizeBytes: 4_200_000,
-      durationSeconds: 6,
-      width: 1920,
-      height: 1080,
-      renderSeconds: 3,
-      costUsd: 0.0123 + 0.0004,
-    });
-    const finished = log.lines.find((l) => l.message === 'remotion render finished');
-    expect(finished?.fields).toMatchObject({ renderId: 'r-123', costUsd: 0.0123 + 0.0004, renderSeconds: 3, sizeBytes: 4_200_000 });
+    expect(log.lines.find((l) => l.message === 'remotion render started')?.fields).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' });
   });
 
   it("renders the poster with renderStillOnLambda at the template's poster frame into the thumbnail key", async () => {
-    const fake = new FakeRemotion([{ overallProgress: 1, done: true, outputSizeInBytes: 1 }]);
-    const clock = virtualClock();
-    await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false, sleep: clock.sleep, now: clock.now }).render(request());
+    const fake = new FakeRemotion([{ overallProgress: 0 }]);
+    await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false }).start(request());
     expect(fake.stillCalls).toHaveLength(1);
     expect(fake.stillCalls[0]).toMatchObject({
       composition: COMPOSITION_ID,
@@ -205,60 +188,46 @@ describe('RemotionLambdaRenderer', () => {
       forceWidth: 1920,
       forceHeight: 1080,
     });
-    // Title and subtitle on screen, camera moving: neither the first nor the last frame.
     expect(fake.stillCalls[0]!.frame).toBeGreaterThan(0);
     expect(fake.stillCalls[0]!.frame).toBeLessThan(149);
+    // Without deleteAfter or a licence key configured, neither is sent.
+    expect(fake.mediaCalls[0]).not.toHaveProperty('deleteAfter');
+    expect(fake.mediaCalls[0]).not.toHaveProperty('licenseKey');
   });
 
-  it('fails with the first Remotion error when the render reports fatalErrorEncountered', async () => {
+  it('reads a started render\'s state from S3 only (skipLambdaInvocation): running, done with its cost, or failed', async () => {
     const fake = new FakeRemotion([
-      { overallProgress: 0.3 },
-      { overallProgress: 0.3, fatalErrorEncountered: true, errors: [fatalError('Could not play video with src https://clip: MEDIA_ERR_SRC_NOT_SUPPORTED')] },
+      { overallProgress: 0.4 },
+      { overallProgress: 1, done: true, costs: { accruedSoFar: 0.0123, displayCost: '$0.0123', currency: 'USD', disclaimer: '' } },
+      { fatalErrorEncountered: true, errors: [fatalError('Could not play video with src https://clip: MEDIA_ERR_SRC_NOT_SUPPORTED')] },
     ]);
-    const clock = virtualClock();
-    const renderer = new RemotionLambdaRenderer({ ...base, client: fake, sleep: clock.sleep, now: clock.now });
-    const err = await renderer.render(request()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UpstreamError);
-    expect((err as UpstreamError).service).toBe('remotion');
-    expect((err as UpstreamError).message).toBe('render r-123 failed: Could not play video with src https://clip: MEDIA_ERR_SRC_NOT_SUPPORTED');
+    const renderer = new RemotionLambdaRenderer({ ...base, client: fake });
+    const render = { renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' };
+    expect(await renderer.state(render)).toEqual({ state: 'running', progress: 0.4 });
+    expect(await renderer.state(render)).toEqual({ state: 'done', costUsd: 0.0123 });
     // Remotion's own isFlakyError does not consider a broken source worth retrying.
-    expect((err as UpstreamError).retryable).toBe(false);
-    expect(fake.progressCalls).toHaveLength(2);
+    expect(await renderer.state(render)).toEqual({ state: 'failed', reason: 'render r-123 failed: Could not play video with src https://clip: MEDIA_ERR_SRC_NOT_SUPPORTED', retryable: false });
+    expect(fake.progressCalls[0]).toMatchObject({ ...render, functionName: base.functionName, region: 'us-east-1', skipLambdaInvocation: true });
   });
 
   it('marks a fatal error retryable when Remotion classifies it as flaky', async () => {
     const fake = new FakeRemotion([{ fatalErrorEncountered: true, errors: [fatalError('Compositor exited with code 1')] }]);
-    const clock = virtualClock();
-    const err = (await new RemotionLambdaRenderer({ ...base, client: fake, sleep: clock.sleep, now: clock.now }).render(request()).catch((e: unknown) => e)) as UpstreamError;
-    expect(err.message).toBe('render r-123 failed: Compositor exited with code 1');
-    expect(err.retryable).toBe(true);
+    expect(await new RemotionLambdaRenderer({ ...base, client: fake }).state({ renderId: 'r-123', bucketName: 'b' })).toMatchObject({ state: 'failed', retryable: true });
   });
 
-  it('gives up with a retryable timeout when the render is not done in time', async () => {
-    const fake = new FakeRemotion([{ overallProgress: 0.5 }]);
-    const clock = virtualClock();
-    const renderer = new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false, pollIntervalMs: 2000, timeoutMs: 10_000, sleep: clock.sleep, now: clock.now });
-    const err = (await renderer.render(request()).catch((e: unknown) => e)) as UpstreamError;
+  it('a refused start is an UpstreamError, retryable when AWS throttled it', async () => {
+    const fake = new FakeRemotion([{}]);
+    fake.renderMediaOnLambda = async () => {
+      throw Object.assign(new Error('Rate Exceeded.'), { name: 'TooManyRequestsException' });
+    };
+    const err = (await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false }).start(request()).catch((e: unknown) => e)) as UpstreamError;
     expect(err).toBeInstanceOf(UpstreamError);
-    expect(err.message).toBe('render r-123 did not finish within 10000 ms');
-    expect(err.code).toBe('render_timeout');
+    expect(err.message).toBe('renderMediaOnLambda failed: Rate Exceeded.');
     expect(err.retryable).toBe(true);
-    expect(fake.progressCalls).toHaveLength(5);
   });
 
-  it('tolerates a failed progress poll, but not three in a row', async () => {
-    const flaky = new FakeRemotion([new Error('socket hang up'), { overallProgress: 1, done: true, outputSizeInBytes: 10 }]);
-    const clock = virtualClock();
-    const ok = await new RemotionLambdaRenderer({ ...base, client: flaky, isFlakyError: () => false, sleep: clock.sleep, now: clock.now }).render(request());
-    expect(ok.sizeBytes).toBe(10);
-
-    const down = new FakeRemotion([new Error('socket hang up')]);
-    const err = (await new RemotionLambdaRenderer({ ...base, client: down, isFlakyError: () => false, sleep: clock.sleep, now: clock.now }).render(request()).catch((e: unknown) => e)) as UpstreamError;
-    expect(err.message).toBe('getRenderProgress failed 3 times in a row: socket hang up');
-    expect(down.progressCalls).toHaveLength(3);
-  });
-
-  it('refuses an empty function name before any call', () => {
+  it('refuses an empty function name, or no webhook, before any call', () => {
     expect(() => new RemotionLambdaRenderer({ ...base, functionName: '' })).toThrow('functionName must be a non-empty string, got ""');
+    expect(() => new RemotionLambdaRenderer({ ...base, webhook: { url: 'http://insecure', secret: 's' } })).toThrow(/webhook needs an https url and a secret/);
   });
 });

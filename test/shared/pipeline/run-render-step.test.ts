@@ -3,6 +3,7 @@ import { UpstreamError, ValidationError } from '../../../shared/domain/errors';
 import { ltxVideoKey, renderKey, thumbnailKey } from '../../../shared/domain/keys';
 import { runRenderStep } from '../../../shared/pipeline/run-render-step';
 import { databaseDown } from '../../helpers/memory-job-store';
+import { DEFAULT_RENDER_FORMAT } from '../../../shared/domain/video-render';
 import { CLIP_BYTES } from '../../helpers/pipeline-fakes';
 import { OTHER_USER, pipelineHarness, USER, type PipelineHarness } from '../../helpers/pipeline-harness';
 
@@ -18,17 +19,17 @@ async function jobWithClip(harness: PipelineHarness, options = {}) {
   return { job, photoKey: key, clipKey: ltxVideoKey(USER, job.id) };
 }
 
-describe('runRenderStep', () => {
-  it('renders the clip once, writes one generated_videos row and completes the job', async () => {
+describe('runRenderStep: starts a render and returns; the webhook finishes the job', () => {
+  it('starts one render with the webhook customData, records its renderId, and the success webhook completes the job', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h, { title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', duration: 8 });
-    h.clock.advance(95_000);
 
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
-
-    expect(h.renderer.requests).toHaveLength(1);
-    expect(h.renderer.requests[0]).toMatchObject({
+    // Started, not waited for: nothing is rendered yet and the job is rendering.
+    expect(h.starter.starts).toHaveLength(1);
+    expect(h.starter.starts[0]).toMatchObject({
       jobId: job.id,
+      customData: { jobId: job.id, format: DEFAULT_RENDER_FORMAT },
       props: { clipUrl: await h.store.presignGet(clipKey), title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 8 },
       width: 1920,
       height: 1080,
@@ -37,71 +38,109 @@ describe('runRenderStep', () => {
       videoKey: renderKey(USER, job.id),
       thumbnailKey: thumbnailKey(USER, job.id),
     });
+    expect(h.renderer.requests).toHaveLength(0);
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering' });
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'rendering', render_id: 'render-1', bucket_name: 'remotionlambda-useast1-test', attempt: 1, cost_usd: 0.001 });
+
+    h.clock.advance(95_000);
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
     const row = await h.jobs.getGeneratedVideo(job.id);
     expect(row).toMatchObject({
       id: job.id,
       user_id: USER,
       title: 'Villa Été',
-      subtitle: 'Bali',
       video_url: `https://cdn.example.test/renders/${USER}/${job.id}.mp4`,
       thumbnail_url: `https://cdn.example.test/thumbnails/${USER}/${job.id}.jpg`,
-      filename: `${job.id}.mp4`,
       resolution: '1920x1080',
       duration_seconds: 8,
-      music_file: 'ocean-breeze.mp3',
       status: 'completed',
       generation_time_seconds: 95,
     });
     expect(row!.file_size_mb).toBe(Math.round(((CLIP_BYTES.length + job.id.length) / 1048576) * 100) / 100);
-    expect(row!.camera_prompt).toBe(job.options.prompt);
-    expect(await h.jobs.get(job.id)).toMatchObject({
-      status: 'completed',
-      progress: 100,
-      error: null,
-      generated_video_id: job.id,
-      video_key: renderKey(USER, job.id),
-      thumbnail_key: thumbnailKey(USER, job.id),
-    });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', progress: 100, error: null, generated_video_id: job.id });
+    // Remotion's reported cost is added to the poster's.
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded', cost_usd: 0.021 });
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
-    expect(h.events.statuses.at(-1)).toMatchObject({ status: 'completed', videoUrl: row!.video_url });
   });
 
   it('renders at the configured test size and frame rate when set', async () => {
     h = pipelineHarness();
-    const { clipKey } = await jobWithClip(h);
+    const { job, clipKey } = await jobWithClip(h);
     await runRenderStep({ ...h.renderDeps, config: { ...h.config, renderSize: { width: 320, height: 180 }, renderFps: 10 } }, h.objectAt(clipKey));
-    expect(h.renderer.requests[0]).toMatchObject({ width: 320, height: 180, fps: 10 });
-    expect((await h.jobs.getGeneratedVideo(h.renderer.requests[0]!.jobId))?.resolution).toBe('320x180');
+    expect(h.starter.starts[0]).toMatchObject({ width: 320, height: 180, fps: 10 });
+    await h.webhook(await h.starter.complete());
+    expect((await h.jobs.getGeneratedVideo(job.id))?.resolution).toBe('320x180');
   });
 
-  it('renders once and writes one row however often the clip’s event arrives, at once or after the end', async () => {
+  it('one paid render however often the clip’s event arrives: at once, while rendering, or after the end', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
     const outcomes = await Promise.all([h.render(clipKey), h.render(clipKey), h.render(clipKey)]);
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['done', 'skipped', 'skipped']);
+    // A redelivery while the render runs reads its state and leaves it to its webhook.
+    expect(await h.render(clipKey)).toEqual({ outcome: 'skipped', jobId: job.id, reason: 'render render-1 is running; its webhook finishes the job' });
+    await h.webhook(await h.starter.complete());
     expect(await h.render(clipKey)).toEqual({ outcome: 'skipped', jobId: job.id, reason: 'job is completed' });
-    expect(h.renderer.requests).toHaveLength(1);
+    expect(h.starter.starts).toHaveLength(1);
     expect(h.jobs.videos.size).toBe(1);
-    expect(h.generator.calls).toHaveLength(1);
   });
 
-  it('takes a clip whose event comes before the LTX step recorded it, and the late bookkeeping changes nothing', async () => {
+  it('a render whose webhook never arrives is finished by the next delivery from its output, without a second start', async () => {
     h = pipelineHarness();
-    const { job, key } = await h.uploadedPhoto();
-    const clipKey = ltxVideoKey(USER, job.id);
-    // S3's event for the clip is handled as soon as the clip is stored, before the LTX step writes ltx_key.
-    let rendered: Promise<unknown> | undefined;
-    h.store.afterPut = async (k) => {
-      if (k !== clipKey) return;
-      rendered = h.render(clipKey);
-      await rendered;
-    };
-    expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await rendered).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', ltx_key: clipKey, progress: 100 });
-    expect(h.renderer.requests).toHaveLength(1);
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    await h.starter.complete(); // Remotion finished; its webhook is lost.
+    expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed' });
+    expect(h.starter.starts).toHaveLength(1);
+    // Its slot is free again: the row no longer counts against the render limit.
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded' });
+    expect(await h.renders.countInFlight(new Date(0))).toBe(0);
   });
 
+  it('a crash between the start and the webhook: the webhook alone completes the job', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    // The render step recorded the start, then its function died (nothing after the start matters).
+    await h.render(clipKey);
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(h.starter.starts).toHaveLength(1);
+  });
+
+  it('a render the renderer lost (the local stack restarted) is started again by the next delivery, once', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    h.starter.states.clear();
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ attempt: 2, render_id: 'render-2', status: 'rendering' });
+    expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render render-2 is running; its webhook finishes the job' });
+    expect(h.starter.starts).toHaveLength(2);
+  });
+
+  it('a render that finishes while a redelivery looks at it is completed from its output, not judged missing', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    // The first look at the bucket finds nothing; by the time the render's state is read, it is done.
+    const state = h.starter.state.bind(h.starter);
+    h.starter.state = async (render) => {
+      await h.starter.complete(render.renderId);
+      return state(render);
+    };
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', error: null });
+    expect(h.starter.starts).toHaveLength(1);
+  });
+
+  it('a start whose record was never written (the process died inside the call) is not started again until it is abandoned', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.renders.reserve(job.id, DEFAULT_RENDER_FORMAT, new Date(0));
+    await h.jobs.updateWhere(job.id, ['generating'], { status: 'rendering', attempts: 1 });
+    expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'render is starting' });
+    expect(h.starter.starts).toHaveLength(0);
+  });
   it('skips a clip with no job, a clip naming another owner, and a job not yet generating', async () => {
     h = pipelineHarness();
     const stray = ltxVideoKey(USER, crypto.randomUUID());
@@ -115,7 +154,7 @@ describe('runRenderStep', () => {
 
     await h.jobs.updateWhere(job.id, ['generating'], { status: 'queued' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'skipped', jobId: job.id, reason: 'job is queued' });
-    expect(h.renderer.requests).toHaveLength(0);
+    expect(h.starter.starts).toHaveLength(0);
   });
 
   it('skips a clip of an orientation, and keys that are not clips', async () => {
@@ -126,75 +165,110 @@ describe('runRenderStep', () => {
     expect(await h.render(portrait)).toMatchObject({ outcome: 'skipped', jobId: job.id });
     await h.store.put('ltx-videos/notes.txt', CLIP_BYTES, { contentType: 'text/plain' });
     expect(await h.render('ltx-videos/notes.txt')).toEqual({ outcome: 'skipped', reason: 'ltx-videos/notes.txt is not a clip key (ltx-videos/{userId}/{jobId}.mp4)' });
-    expect(h.renderer.requests).toHaveLength(0);
+    expect(h.starter.starts).toHaveLength(0);
   });
 });
 
-describe('runRenderStep: failures', () => {
-  it('a transient render failure hands the clip back and throws; the retried delivery renders', async () => {
+describe('runRenderStep: failures and limits', () => {
+  it('a transient start failure hands the clip back and throws; the retried delivery starts the render', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
-    h.renderer.failures.push(new UpstreamError('s3', `S3 PUT of renders/${USER}/${job.id}.mp4 failed (503)`, { status: 503, retryable: true }));
-    await expect(h.render(clipKey)).rejects.toThrow('failed (503)');
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: The photo or video could not be read or written in storage. Try again later.' });
+    h.starter.failures.push(new UpstreamError('remotion', 'renderMediaOnLambda failed: Rate Exceeded', { retryable: true }));
+    await expect(h.render(clipKey)).rejects.toThrow('Rate Exceeded');
+    // The job's row has the user's sentence; the render row and the log have the whole error.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: Rendering the final video failed. Try again later; if it fails again, contact support.' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', attempts: 2, error: null });
-    expect(h.renderer.requests).toHaveLength(2);
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'rendering', attempt: 2 });
+    expect(h.starter.starts).toHaveLength(2);
   });
 
-  it('a render that cannot succeed fails the job with its reason, at once', async () => {
+  it('a start that cannot succeed fails the job with its reason, at once', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
-    h.renderer.failures.push(new ValidationError('clip', 'The clip has no video stream.'));
-    expect(await h.render(clipKey)).toEqual({ outcome: 'failed', jobId: job.id, reason: 'The clip has no video stream.' });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'The clip has no video stream.' });
+    h.starter.failures.push(new ValidationError('function', 'The Remotion function is of another version.'));
+    expect(await h.render(clipKey)).toEqual({ outcome: 'failed', jobId: job.id, reason: 'The Remotion function is of another version.' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'The Remotion function is of another version.' });
+  });
+
+  it('an error webhook hands the job back; the next delivery starts the next attempt, and a late webhook of the first changes nothing', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    const first = h.starter.renderId();
+    expect(await h.webhook(h.starter.fail(first, 'Chromium crashed'))).toEqual({ outcome: 'retrying', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
+    // The clip is copied onto itself: its event brings the next attempt at once.
+    expect(h.store.touched).toEqual([clipKey]);
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(h.starter.starts).toHaveLength(2);
+    // The first render's success arriving late is not the job's render any more.
+    expect(await h.webhook(await h.starter.complete(first))).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the job's current render` });
+    expect((await h.jobs.get(job.id))?.status).toBe('rendering');
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
+  });
+
+  it('a replayed webhook is acknowledged and changes nothing', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    const success = await h.starter.complete();
+    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(success)).toMatchObject({ outcome: 'ignored', reason: 'job is completed' });
+    expect(h.jobs.videos.size).toBe(1);
+    expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
+  });
+
+  it('fails the job naming the attempts when every render timed out', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    for (let i = 0; i < 3; i++) {
+      await h.render(clipKey);
+      await h.webhook(h.starter.timeout());
+    }
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', attempts: 3, error: `Rendering failed after 3 attempts: Remotion timed out rendering (render render-3)` });
+    expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'job is failed' });
+    expect(h.starter.starts).toHaveLength(3);
+  });
+
+  it('a success webhook whose deliverables are missing is not a finished video', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await jobWithClip(h);
+    await h.render(clipKey);
+    const success = await h.starter.complete();
+    h.store.objects.delete(thumbnailKey(USER, job.id));
+    expect(await h.webhook(success)).toEqual({ outcome: 'retrying', jobId: job.id });
     expect(h.jobs.videos.size).toBe(0);
   });
 
-  it('fails the job naming the attempts when every render attempt failed', async () => {
-    h = pipelineHarness();
-    const { job, clipKey } = await jobWithClip(h);
-    const crash = () => new Error('Chromium crashed');
-    h.renderer.failures.push(crash(), crash(), crash());
-    await expect(h.render(clipKey)).rejects.toThrow();
-    await expect(h.render(clipKey)).rejects.toThrow();
-    expect(await h.render(clipKey)).toMatchObject({ outcome: 'failed' });
-    expect(await h.jobs.get(job.id)).toMatchObject({
-      status: 'failed',
-      attempts: 3,
-      error: 'Rendering failed after 3 attempts: Something went wrong on our side while rendering the video. Try again later; if it fails again, contact support.',
-    });
-    // The attempts are spent: another delivery fails it without rendering (it is already failed here).
-    expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'job is failed' });
-    expect(h.renderer.requests).toHaveLength(3);
-  });
-
-  it('fails a job whose render attempts are spent before rendering', async () => {
+  it('fails a job whose render attempts are spent before starting', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
     await h.jobs.updateWhere(job.id, ['generating'], { attempts: 3, error: 'Retrying after: Chromium crashed' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'failed', jobId: job.id, reason: 'attempts exhausted' });
-    expect((await h.jobs.get(job.id))?.error).toBe('Rendering gave up after 3 attempts. Retrying after: Chromium crashed');
-    expect(h.renderer.requests).toHaveLength(0);
+    expect(h.starter.starts).toHaveLength(0);
   });
 
-  it('the database down as a render finishes: the retry finds the render and writes the row, never rendering twice', async () => {
+  it('admits no more renders than the limit: the next job waits in generating and its event comes back', async () => {
+    h = pipelineHarness({ config: { maxConcurrentRenders: 1 } });
+    const a = await jobWithClip(h);
+    const b = await jobWithClip(h);
+    await h.render(a.clipKey);
+    await expect(h.render(b.clipKey)).rejects.toMatchObject({ code: 'render_slots_full', retryable: true });
+    expect((await h.jobs.get(b.job.id))?.status).toBe('generating');
+    expect(h.starter.starts).toHaveLength(1);
+    await h.webhook(await h.starter.complete());
+    expect(await h.render(b.clipKey)).toEqual({ outcome: 'done', jobId: b.job.id });
+  });
+
+  it('the database down as the webhook arrives: a 5xx for Remotion to retry, and the retry completes the job once', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
-    h.renderer.afterWrite = () => {
-      h.jobs.fault = () => databaseDown('insert of generated_videos');
-    };
-    await expect(h.render(clipKey)).rejects.toMatchObject({ retryable: true });
-    // Neither the row nor the release of the claim could be written.
+    await h.render(clipKey);
+    const success = await h.starter.complete();
+    h.jobs.fault = (op) => (op === 'insertGeneratedVideo' ? databaseDown('insert of generated_videos') : undefined);
+    await expect(h.webhook(success)).rejects.toMatchObject({ retryable: true });
     h.jobs.fault = undefined;
-    expect((await h.jobs.get(job.id))?.status).toBe('rendering');
-    expect(h.jobs.videos.size).toBe(0);
-    expect(h.logger.lines.some((l) => l.message === 'claim not released')).toBe(true);
-
-    expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
-    expect(h.logger.lines.some((l) => l.message === 'finished render found without its row')).toBe(true);
-    expect(h.renderer.requests).toHaveLength(1);
-    expect(await h.jobs.getGeneratedVideo(job.id)).toMatchObject({ resolution: '1920x1080', duration_seconds: 6 });
-    expect((await h.jobs.get(job.id))?.status).toBe('completed');
+    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(h.jobs.videos.size).toBe(1);
   });
 });

@@ -32,17 +32,56 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     expect(h.generator.calls).toHaveLength(1);
   });
 
-  it('a job stuck rendering: released to generating (only if nothing moved it) and its clip copied', async () => {
+  it('a job stuck rendering whose render never started: its clip copied, and the redelivery starts the render', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await generating(h);
     await h.jobs.updateWhere(job.id, ['generating'], { status: 'rendering', attempts: 1 });
     h.clock.advance(STUCK);
     expect(await h.sweep()).toMatchObject({ redriven: 1 });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1 });
     expect(h.store.touched).toEqual([clipKey]);
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
+    expect(h.starter.starts).toHaveLength(1);
   });
 
-  it('a job stuck queued or generating without a clip: back to queued and its photo copied', async () => {
+  it('a render whose webhook never came is resumed from its record: finished from its output, never started again', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await generating(h);
+    await h.render(clipKey);
+    await h.starter.complete(); // Remotion finished; every webhook delivery failed.
+    h.clock.advance(STUCK);
+    expect(await h.sweep()).toMatchObject({ reconciled: 1 });
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(h.starter.starts).toHaveLength(1);
+  });
+
+  it('a render still running when swept is left to its webhook; one Remotion reports failed is retried', async () => {
+    h = pipelineHarness();
+    const { job, clipKey } = await generating(h);
+    await h.render(clipKey);
+    h.clock.advance(STUCK);
+    await h.sweep();
+    expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render render-1 is running; its webhook finishes the job' });
+    h.starter.states.set('render-1', { state: 'failed', reason: 'render render-1 failed: Chromium crashed', retryable: true });
+    // The same delivery records the failure and starts the next attempt.
+    expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.renders.get(job.id, 'landscape')).toMatchObject({ status: 'rendering', attempt: 2, render_id: 'render-2' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
+    expect(h.starter.starts).toHaveLength(2);
+  });
+
+  it('leaves queued jobs alone: they wait in the LTX queue, and a redrive would add a duplicate message each sweep', async () => {
+    h = pipelineHarness();
+    const { job } = await h.uploadedPhoto();
+    await h.jobs.updateWhere(job.id, ['pending_upload'], { status: 'queued' });
+    h.clock.advance(10 * STUCK);
+    expect(await h.sweep()).toMatchObject({ examined: 0, redriven: 0 });
+    expect(h.store.touched).toEqual([]);
+    expect((await h.jobs.get(job.id))?.status).toBe('queued');
+  });
+
+  it('a job stuck generating without a clip: back to queued and its photo copied', async () => {
     h = pipelineHarness();
     const { job, key } = await h.uploadedPhoto();
     await h.jobs.updateWhere(job.id, ['pending_upload'], { status: 'generating', attempts: 1, progress: 30 });
@@ -100,6 +139,7 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     const { job } = await generating(h);
     const done = await generating(h);
     await h.render(done.clipKey);
+    await h.webhook(await h.starter.complete());
     const failed = await h.uploadedPhoto();
     await h.jobs.updateWhere(failed.job.id, ['pending_upload'], { status: 'failed', error: 'x' });
     h.clock.advance(14 * MINUTE);
