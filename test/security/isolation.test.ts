@@ -61,9 +61,13 @@ beforeAll(async () => {
   const photo = await readFile('remotion/public/sample/villa-small.jpg');
   aliceJob = (await uploadPhoto(stack, alice.accessToken, photo)).jobId;
   expect((await waitForJobEnd(stack, aliceJob, 60_000)).status).toBe('completed');
-  // Alice hears her row inserted; by then everyone else had the same chance to hear it.
-  for (let waited = 0; !heard.alice.some((h) => h.table === 'generated_videos' && h.event === 'INSERT'); waited += 50) {
-    if (waited > 10_000) throw new Error('Alice never heard her video inserted');
+  // Alice hears her video inserted and her job completed (two changes, in either order); by then
+  // everyone else had the same chance to hear them.
+  const aliceHeardTheEnd = () =>
+    heard.alice.some((h) => h.table === 'generated_videos' && h.event === 'INSERT') &&
+    heard.alice.some((h) => h.table === 'video_jobs' && h.row.status === 'completed');
+  for (let waited = 0; !aliceHeardTheEnd(); waited += 50) {
+    if (waited > 10_000) throw new Error('Alice never heard her video inserted and her job completed');
     await new Promise((r) => setTimeout(r, 50));
   }
 });
