@@ -33,6 +33,7 @@ import { runRealtimeBench } from './realtime.bench';
 import { compareRenderSettings, type SettingsComparison } from './render/compare-settings';
 import { lambdaEstimates } from './render/lambda-estimates';
 import { ensureSystemFfmpeg, systemFfmpegVersion } from './render/system-ffmpeg';
+import { describeJobCost, formatUsd, jobCostUsd } from '../shared/domain/job-cost';
 
 const PHOTO = 'remotion/public/sample/villa.jpg';
 
@@ -179,6 +180,8 @@ async function benchFullJob(photo: Buffer) {
       overheadMs: r1(overheadMs),
       overheadShare: Number((overheadMs / totalMs).toFixed(4)),
       videoBytes: video?.size,
+      /** What the job recorded on video_jobs: LTX at the configured price (the stand-in is free), the render as reported (locally $0). */
+      cost: { ltxUsd: job.ltx_cost_usd, renderUsd: job.render_cost_usd, totalUsd: jobCostUsd(job), text: describeJobCost(job) },
       render: {
         frames,
         pipelineFps: r1(frames / (renderMs / 1000)),
@@ -249,9 +252,11 @@ async function benchBurst(photo: Buffer) {
     const wallMs = performance.now() - t0;
     let ltxSum = 0;
     let renderSum = 0;
+    let costUsd = 0;
     for (let i = 0; i < jobs.length; i++) {
       ltxSum += ltxMsFor(timed, `burst ${i}`);
       renderSum += timed.render.get(jobs[i]!.jobId) ?? 0;
+      costUsd += jobCostUsd((await stack.clients.jobs.get(jobs[i]!.jobId))!) ?? 0;
     }
     return {
       jobs: jobs.length,
@@ -262,6 +267,8 @@ async function benchBurst(photo: Buffer) {
       /** Sum of stage times over wall time: how many stages ran at once on average. */
       parallelism: Number(((ltxSum + renderSum) / wallMs).toFixed(2)),
       renderBusyShare: Number((renderSum / wallMs).toFixed(3)),
+      /** The 20 jobs' recorded costs added up (video_jobs). */
+      recordedCostUsd: Number(costUsd.toFixed(4)),
     };
   } finally {
     await close();
@@ -314,6 +321,7 @@ const table = [
   { figure: '  LTX stand-in generation (inside)', value: `${r1(full.ltxGenerationMs / 1000)} s`, target: '' },
   { figure: '  Remotion render 1080p (inside)', value: `${r1(full.remotionRenderMs / 1000)} s`, target: '' },
   { figure: '  pipeline overhead', value: `${r1(full.overheadMs / 1000)} s (${r1(full.overheadShare * 100)} %)`, target: '< 5 %' },
+  { figure: '  recorded cost (video_jobs)', value: full.cost.text, target: '' },
   { figure: '  stages heard over Realtime (ms)', value: JSON.stringify(full.stagesMs), target: '' },
   { figure: 'render fps: pipeline vs renderMedia', value: `${full.render.pipelineFps} vs ${full.render.renderMediaFps} (x${full.render.pipelineVsRenderMedia} time)`, target: 'within 10 %' },
   { figure: '6 s 1080p render, chosen settings', value: `${render.seconds} s, ${render.fps} fps, x${render.ratioToFfmpeg} FFmpeg (${render.ffmpegReferenceSeconds} s)`, target: '<= x5 FFmpeg' },
@@ -324,6 +332,7 @@ const table = [
   { figure: 'INSERT -> Realtime callback (1 sub)', value: `p50 ${r1(realtimeOne?.p50Ms ?? NaN)} ms, p95 ${r1(realtimeOne?.p95Ms ?? NaN)} ms`, target: 'p95 < 50 ms' },
   { figure: 'POST /uploads, 50 concurrent clients', value: `p50 ${micro.postUploads50.p50Ms} ms, p95 ${micro.postUploads50.p95Ms} ms, ${micro.postUploads50.perSecond}/s`, target: '' },
   { figure: 'burst of 20 jobs at 320x180', value: `wall ${r1(burst.wallMs / 1000)} s, stages ${r1(burst.sumStagesMs / 1000)} s, x${burst.parallelism}`, target: '' },
+  { figure: '  recorded cost of the 20 jobs', value: formatUsd(burst.recordedCostUsd), target: '' },
 ];
 console.log('\nPipeline benchmark (ratios are within this one run; absolute figures move with the machine\'s load)');
 console.table(table);

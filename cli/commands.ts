@@ -1,4 +1,5 @@
 import type { GeneratedVideo, VideoJob } from '../shared/domain/video-job';
+import { describeJobCost, formatUsd, jobCostUsd } from '../shared/domain/job-cost';
 import { JobNotFoundError, replayJob } from '../shared/pipeline/replay-job';
 import { JobStateError } from '../shared/domain/errors';
 import type { CliContext } from './cli-context';
@@ -80,7 +81,8 @@ async function follow(ctx: CliContext, jobs: Array<{ jobId: string; label: strin
 
 async function statusOf(ctx: CliContext, jobId: string, opts: CommandOptions): Promise<number> {
   const { job, video } = await jobWithVideo(ctx.clients.supabase, jobId);
-  if (opts.json) printJson({ job, video });
+  // cost_usd: the total of the row's ltx_cost_usd and render_cost_usd, so a script need not add them.
+  if (opts.json) printJson({ job, video, cost_usd: job && jobCostUsd(job) });
   if (!job) {
     err(`No job ${jobId} was found in ${ctx.describeTarget}.`);
     return EXIT.usage;
@@ -107,13 +109,13 @@ async function summary(ctx: CliContext, opts: CommandOptions): Promise<number> {
 async function list(ctx: CliContext, opts: CommandOptions): Promise<number> {
   const jobs = await recentJobs(ctx.clients.supabase, { status: opts.status, limit: opts.limit });
   if (opts.json) {
-    printJson(jobs);
+    printJson(jobs.map((j) => ({ ...j, cost_usd: jobCostUsd(j) })));
     return EXIT.ok;
   }
   if (jobs.length === 0) out(opts.status ? `No ${opts.status} jobs.` : 'No jobs yet.');
   for (const j of jobs) {
     const when = j.created_at.slice(0, 19).replace('T', ' ');
-    out(`${when}  ${j.id}  ${j.status.padEnd(14)} ${String(j.progress).padStart(3)}%  ${j.options.title}${j.error ? `  — ${j.error}` : ''}`);
+    out(`${when}  ${j.id}  ${j.status.padEnd(14)} ${String(j.progress).padStart(3)}%  ${formatUsd(jobCostUsd(j)).padStart(8)}  ${j.options.title}${j.error ? `  — ${j.error}` : ''}`);
   }
   return EXIT.ok;
 }
@@ -185,6 +187,7 @@ function describeJob(job: VideoJob, video: GeneratedVideo | null): string {
     `photo     ${job.source_key ?? '—'}`,
     `created   ${job.created_at}`,
     `updated   ${job.updated_at}`,
+    `cost      ${describeJobCost(job)}`,
   ];
   if (job.error) lines.push(`${job.status === 'failed' ? 'reason' : 'note'}    ${job.error}`);
   if (video) lines.push(`video     ${video.video_url}`, `poster    ${video.thumbnail_url}`);

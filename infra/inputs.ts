@@ -49,6 +49,7 @@ export interface StackInputs {
   supabaseJwtSecretParam: string;
   ltxApiKeyParam: string;
   ltxApiUrl: string;
+  ltxPricesUsdPerSecond: string;
   ltxModel: string;
   ltxResolution: string;
   ltxFps: number;
@@ -144,6 +145,12 @@ export function defineInputs(scope: Construct): StackInputs {
   );
   const ltxKey = ssmParamVariable(scope, 'ltx_api_key_param', 'LTX-2 API key (docs.ltx.video).', OUTSIDE_DEFAULTS.ltxApiKeyParam);
   const ltxApiUrl = str('ltx_api_url', 'LTX-2 API base URL.', 'https://api.ltx.video');
+  const ltxPrices = str(
+    'ltx_prices_usd_per_second',
+    'LTX-2 prices in US dollars per second of output video, as JSON over the built-in table (shared/domain/ltx/ltx-prices.ts), e.g. {"ltx-2-pro":{"1920x1080":0.06}}; each job records its clip\'s cost from them. "" keeps the built-in prices.',
+    '',
+    { condition: 'var.ltx_prices_usd_per_second == "" || can(jsondecode(var.ltx_prices_usd_per_second))', errorMessage: 'ltx_prices_usd_per_second must be "" or JSON such as {"ltx-2-pro":{"1920x1080":0.06}}.' },
+  );
   const ltxModel = str('ltx_model', `Default LTX-2 model when an upload names none: ${LTX_MODELS.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.model, {
     condition: `contains(${JSON.stringify(LTX_MODELS)}, var.ltx_model)`,
     errorMessage: `ltx_model must be one of ${LTX_MODELS.join(', ')}.`,
@@ -261,6 +268,7 @@ export function defineInputs(scope: Construct): StackInputs {
     supabaseJwtSecretParam: jwtSecret.stringValue,
     ltxApiKeyParam: ltxKey.stringValue,
     ltxApiUrl: ltxApiUrl.stringValue,
+    ltxPricesUsdPerSecond: ltxPrices.stringValue,
     ltxModel: ltxModel.stringValue,
     ltxResolution: ltxResolution.stringValue,
     ltxFps: ltxFps.numberValue,

@@ -141,7 +141,7 @@ export class PipelineStack extends TerraformStack {
     );
     const apiUrl = new ApiUrl(this, 'api-url', { fn: api.fn, allowedOrigins: inputs.allowedOrigins });
     // ltx: reads the photo (and signs the GET that LTX fetches), writes the base clip.
-    const ltx = fn('ltx', { ...base, ...jobDefaults, LTX_API_URL: inputs.ltxApiUrl, LTX_API_KEY_PARAM: inputs.ltxApiKeyParam, OPERATOR_USER_ID: inputs.operatorUserId }, [
+    const ltx = fn('ltx', { ...base, ...jobDefaults, LTX_API_URL: inputs.ltxApiUrl, LTX_PRICES_USD_PER_SECOND: inputs.ltxPricesUsdPerSecond, LTX_API_KEY_PARAM: inputs.ltxApiKeyParam, OPERATOR_USER_ID: inputs.operatorUserId }, [
       objects('ReadPhotos', ['s3:GetObject'], [IMAGES_PREFIX]),
       objects('WriteBaseClips', ['s3:PutObject', 's3:GetObject'], [LTX_VIDEOS_PREFIX]),
       listBucket,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './domain/errors';
 import { describeZodIssues } from './domain/format-zod-error';
 import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
+import { LTX_PRICES_USD_PER_SECOND, type LtxPriceTable } from './domain/ltx/ltx-prices';
 import { MUSIC_FILES } from './domain/music';
 import { renderConcurrencyLimit } from './domain/render-capacity';
 
@@ -33,6 +34,8 @@ const envSchema = z.object({
   LTX_RESOLUTION: z.enum(LTX_RESOLUTIONS).default(BUILTIN_JOB_DEFAULTS.resolution),
   LTX_FPS: z.coerce.number().pipe(z.union([z.literal(25), z.literal(50)])).default(BUILTIN_JOB_DEFAULTS.fps),
   LTX_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).default(180),
+  /** JSON, e.g. {"ltx-2-pro":{"3840x2160":0.2}}: US dollars per second of output video, over the built-in table. */
+  LTX_PRICES_USD_PER_SECOND: z.preprocess(emptyIsUnset, z.string().optional()),
   DEFAULT_CAMERA_MOTION: z.enum(CAMERA_MOTIONS).default(BUILTIN_JOB_DEFAULTS.cameraMotion),
   DEFAULT_MUSIC_FILE: z.enum(MUSIC_FILES).default(BUILTIN_JOB_DEFAULTS.musicFile as (typeof MUSIC_FILES)[number]),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
@@ -75,6 +78,8 @@ export interface PipelineConfig {
   supabase: { url: string; serviceRoleKey: SecretRef; jwtSecret: SecretRef | undefined; jwksUrl: string; issuer: string };
   ltx: { apiUrl: string; apiKey: SecretRef | undefined; timeoutMs: number };
   jobDefaults: JobDefaults;
+  /** What LTX charges per second of output video, by model and resolution: the job's recorded LTX cost. */
+  ltxPrices: LtxPriceTable;
   eventBus: { name: string; endpoint: string | undefined };
   /** SQS, for the operator's dead-letter commands (the functions receive their messages from Lambda). */
   queues: { endpoint: string | undefined; ltxUrl: string | undefined; ltxDeadLetterUrl: string | undefined; renderDeadLetterUrl: string | undefined };
@@ -110,6 +115,24 @@ function secretRef(name: string, value: string | undefined, param: string | unde
   if (value) return { value };
   if (param) return { ssmParameter: param };
   return undefined;
+}
+
+const priceOverrideSchema = z.partialRecord(z.enum(LTX_MODELS), z.partialRecord(z.enum(LTX_RESOLUTIONS), z.number().nonnegative().max(100)));
+
+/** The built-in LTX price table with the deployment's overrides (only the prices it names) laid over it. */
+function ltxPrices(json: string | undefined): LtxPriceTable {
+  if (json === undefined) return LTX_PRICES_USD_PER_SECOND;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new ConfigError(`invalid configuration: LTX_PRICES_USD_PER_SECOND is not JSON (expected e.g. {"ltx-2-pro":{"1920x1080":0.06}})`);
+  }
+  const parsed = priceOverrideSchema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: LTX_PRICES_USD_PER_SECOND: ${describeZodIssues(parsed.error)}`);
+  const table = structuredClone(LTX_PRICES_USD_PER_SECOND);
+  for (const model of LTX_MODELS) Object.assign(table[model], parsed.data[model]);
+  return table;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): PipelineConfig {
@@ -150,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resolution: e.LTX_RESOLUTION,
       fps: e.LTX_FPS,
     },
+    ltxPrices: ltxPrices(e.LTX_PRICES_USD_PER_SECOND),
     eventBus: { name: e.EVENT_BUS_NAME, endpoint: e.EVENTBRIDGE_ENDPOINT },
     queues: { endpoint: e.SQS_ENDPOINT, ltxUrl: e.LTX_QUEUE_URL, ltxDeadLetterUrl: e.LTX_DEAD_LETTER_QUEUE_URL, renderDeadLetterUrl: e.RENDER_DEAD_LETTER_QUEUE_URL },
     publicMediaBaseUrl: e.CDN_BASE_URL ?? e.PUBLIC_MEDIA_BASE_URL,

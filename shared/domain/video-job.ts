@@ -18,6 +18,10 @@ export interface VideoJob {
   attempts: number;
   ltx_request_id: string | null;
   generated_video_id: string | null;
+  /** US dollars LTX charged for the clip (seconds × the configured price); null until the clip is stored. */
+  ltx_cost_usd: number | null;
+  /** US dollars Remotion reported for the render (poster included); null until the render succeeded. */
+  render_cost_usd: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,6 @@
 import type { PipelineConfig } from '../config';
 import { resolutionSize } from '../domain/job-options';
+import { roundUsd } from '../domain/ltx/ltx-prices';
 import { renderKey, thumbnailKey } from '../domain/keys';
 import type { GeneratedVideo, VideoJob } from '../domain/video-job';
 import type { JobStore } from '../ports/job-store';
@@ -21,8 +22,10 @@ export interface CompleteRenderDeps {
  * the job's id) and completes the job, once. Whoever learns of the end first does it (Remotion's
  * webhook, a redelivered clip event that resumes the render, the sweeper's redrive); the others find
  * the job completed and change nothing. Returns false when the job was no longer rendering.
+ * `renderCostUsd` is the render's recorded cost (video_renders.cost_usd): it goes on the job with the
+ * completion itself, so it is counted exactly when the job completes, once.
  */
-export async function completeRender(deps: CompleteRenderDeps, job: VideoJob, finished: Deliverables): Promise<boolean> {
+export async function completeRender(deps: CompleteRenderDeps, job: VideoJob, finished: Deliverables, renderCostUsd: number | null): Promise<boolean> {
   const videoKey = renderKey(job.user_id, job.id);
   const posterKey = thumbnailKey(job.user_id, job.id);
   const size = deps.config.renderSize ?? resolutionSize(job.options.resolution);
@@ -54,6 +57,7 @@ export async function completeRender(deps: CompleteRenderDeps, job: VideoJob, fi
     video_key: videoKey,
     thumbnail_key: posterKey,
     error: null,
+    render_cost_usd: renderCostUsd === null ? null : roundUsd(renderCostUsd),
   });
   if (done) await deps.reporter.statusChanged(done, { videoUrl: row.video_url });
   return done !== null;

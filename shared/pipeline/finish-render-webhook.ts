@@ -50,7 +50,9 @@ export async function finishRenderWebhook(deps: RenderWebhookDeps, webhook: Remo
       await deps.renders.updateWhere(jobId, format, ['succeeded'], { status: 'failed', error: reason }, webhook.renderId);
       return { outcome: await retryOrFail(deps, job, reason), jobId };
     }
-    return (await completeRender(deps, job, finished)) ? { outcome: 'completed', jobId } : ignored('job was completed meanwhile');
+    // A repeat carries the cost the first delivery recorded (the row's), never the sum of both.
+    const renderCost = recorded ? recorded.cost_usd : render.cost_usd;
+    return (await completeRender(deps, job, finished, renderCost)) ? { outcome: 'completed', jobId } : ignored('job was completed meanwhile');
   }
 
   const reason =

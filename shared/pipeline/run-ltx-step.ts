@@ -16,6 +16,7 @@ import type { VideoGenerator } from '../ports/video-generator';
 import type { StepOutcome } from './step-outcome';
 import { chooseImageUri, dataUriLength } from '../domain/ltx/image-uri';
 import { LTX_MAX_DATA_URI_BYTES } from '../domain/ltx/ltx-limits';
+import { ltxClipCostUsd } from '../domain/ltx/ltx-prices';
 
 export interface LtxStepDeps {
   store: ObjectStore;
@@ -23,7 +24,7 @@ export interface LtxStepDeps {
   generator: VideoGenerator;
   reporter: JobReporter;
   logger: Logger;
-  config: Pick<PipelineConfig, 'jobDefaults' | 'operatorUserId' | 'maxJobAttempts'>;
+  config: Pick<PipelineConfig, 'jobDefaults' | 'operatorUserId' | 'maxJobAttempts' | 'ltxPrices'>;
 }
 
 
@@ -101,10 +102,15 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Pr
     } finally {
       await clip.dispose();
     }
+    // The cost is set, never added: only the delivery that claimed the job gets here, and a retry
+    // that pays LTX again writes the same figure (the job's cost is one clip's, as it should be).
+    const ltxCost = ltxClipCostUsd(job.options, deps.config.ltxPrices);
     // The clip's own event may already have started the render: only touch the row if it has not.
     // `attempts` restarts at 0: it counts the attempts of the stage in progress.
-    await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0 });
-    deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts });
+    const stored = await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0, ltx_cost_usd: ltxCost });
+    // ...but the clip was paid for all the same: its cost goes on the row whatever the job's status now.
+    if (!stored) await deps.jobs.updateWhere(job.id, ['queued', 'rendering', 'completed', 'failed'], { ltx_cost_usd: ltxCost });
+    deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts, ltxCostUsd: ltxCost });
   } finally {
     ticker.stop();
   }

@@ -153,8 +153,7 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
     // The render finished and its webhook was lost or failed on the database: record it now, and
     // free its slot (a row left `rendering` would count against the render limit).
     deps.logger.log('info', 'finished render found without its row', { jobId: job.id });
-    await markSucceeded(deps, job);
-    await completeRender(deps, job, finished);
+    await completeRender(deps, job, finished, await markSucceeded(deps, job));
     return { outcome: 'done', jobId: job.id };
   }
   const render = await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT);
@@ -184,8 +183,7 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
     // It may have finished since the deliverables were looked for: look again before judging.
     const output = await findDeliverables(deps.store, job);
     if (output) {
-      await markSucceeded(deps, job, state.costUsd);
-      await completeRender(deps, job, output);
+      await completeRender(deps, job, output, await markSucceeded(deps, job, state.costUsd));
       return { outcome: 'done', jobId: job.id };
     }
     // Done but the deliverables are not (both) there: Remotion wrote elsewhere, or they were deleted.
@@ -195,11 +193,23 @@ async function resume(deps: RenderStepDeps, job: VideoJob): Promise<Resumed> {
   return endWithout(deps, job, render, 'failed', state.reason, state.retryable);
 }
 
-async function markSucceeded(deps: RenderStepDeps, job: VideoJob, remotionCostUsd?: number): Promise<void> {
+/** Records the render as succeeded (adding Remotion's cost when known) and returns the render's cost as recorded. */
+async function markSucceeded(deps: RenderStepDeps, job: VideoJob, remotionCostUsd?: number): Promise<number | null> {
   const render = await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT);
-  if (!render || !isRenderInFlight(render.status)) return;
+  if (!render) return null;
+  if (!isRenderInFlight(render.status)) return render.cost_usd;
+  remotionCostUsd ??= await reportedCost(deps, render);
   const cost = remotionCostUsd === undefined ? {} : { cost_usd: (render.cost_usd ?? 0) + remotionCostUsd };
-  await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status: 'succeeded', finished_at: (deps.now?.() ?? new Date()).toISOString(), ...cost }, render.render_id ?? undefined);
+  const marked = await deps.renders.updateWhere(job.id, render.format, ['starting', 'rendering'], { status: 'succeeded', finished_at: (deps.now?.() ?? new Date()).toISOString(), ...cost }, render.render_id ?? undefined);
+  // Null: the webhook recorded the end meanwhile, with Remotion's cost; that record is the one to use.
+  return marked ? marked.cost_usd : ((await deps.renders.get(job.id, DEFAULT_RENDER_FORMAT))?.cost_usd ?? null);
+}
+
+/** Remotion's cost of a render whose webhook was lost: read from its progress file (no function invoked); unknown if that fails. */
+async function reportedCost(deps: RenderStepDeps, render: VideoRender): Promise<number | undefined> {
+  if (!render.render_id || !render.bucket_name) return undefined;
+  const state = await deps.starter.state({ renderId: render.render_id, bucketName: render.bucket_name }).catch(() => null);
+  return state?.state === 'done' ? state.costUsd : undefined;
 }
 
 async function endWithout(deps: RenderStepDeps, job: VideoJob, render: VideoRender, status: 'failed' | 'timeout', reason: string, retryable: boolean): Promise<Resumed> {

@@ -47,7 +47,19 @@ describe('video-pipeline', () => {
 
     const list = await cli('list', '--status', 'completed', '--json');
     expect(list.code).toBe(0);
-    expect((JSON.parse(list.stdout) as Array<{ id: string }>).map((j) => j.id).sort()).toEqual(rows.map((r) => r.jobId).sort());
+    const listed = JSON.parse(list.stdout) as Array<{ id: string; ltx_cost_usd: number; render_cost_usd: number; cost_usd: number }>;
+    expect(listed.map((j) => j.id).sort()).toEqual(rows.map((r) => r.jobId).sort());
+    // What each job cost: 6 s of ltx-2-fast at 1080p ($0.04/s), plus what the renderer reported (nothing, locally).
+    for (const j of listed) {
+      expect(j).toMatchObject({ ltx_cost_usd: 0.24, render_cost_usd: expect.any(Number) });
+      expect(j.cost_usd).toBeCloseTo(j.ltx_cost_usd + j.render_cost_usd, 4);
+    }
+    const listText = await cli('list', '--status', 'completed');
+    expect(listText.stdout.split('\n').filter((l) => l.includes('completed') && l.includes('$0.24'))).toHaveLength(2);
+    const status = await cli('status', rows[0]!.jobId);
+    expect(status.stdout).toMatch(/^cost +\$0\.24\d* \(LTX \$0\.24, render \$\d+\.\d+\)$/m);
+    const statusJson = JSON.parse((await cli('status', rows[0]!.jobId, '--json')).stdout) as { cost_usd: number; job: { ltx_cost_usd: number } };
+    expect(statusJson).toMatchObject({ cost_usd: expect.any(Number), job: { ltx_cost_usd: 0.24 } });
   }, 240_000);
 
   it('replay brings a job failed by an LTX refusal back to completed, through the event bus', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../../shared/config';
 import { BUILTIN_JOB_DEFAULTS, type JobOptions } from '../../shared/domain/job-options';
+import { LTX_PRICES_USD_PER_SECOND } from '../../shared/domain/ltx/ltx-prices';
 import type { DomainEvents, JobStatusChanged } from '../../shared/ports/domain-events';
 import type { Logger, LogLevel } from '../../shared/ports/logger';
 import type { ObjectStore } from '../../shared/ports/object-store';
@@ -128,6 +129,7 @@ export const OPERATOR_ID = '00000000-0000-4000-8000-000000000001';
 export const TEST_CONFIG = {
   bucket: 'villa-video-test',
   jobDefaults: BUILTIN_JOB_DEFAULTS,
+  ltxPrices: LTX_PRICES_USD_PER_SECOND,
   operatorUserId: OPERATOR_ID,
   maxJobAttempts: 3,
   maxJobsPerDay: 50,

@@ -139,6 +139,9 @@ describe('the functions', () => {
     expect(keys('sweep')).toEqual(['BUCKET_NAME', 'EVENT_BUS_NAME', 'STUCK_JOB_MINUTES', 'SUPABASE_SERVICE_ROLE_KEY_PARAM', 'SUPABASE_URL', 'UPLOAD_URL_TTL_SECONDS']);
     expect(keys('ltx')).not.toContain('CDN_BASE_URL');
     expect(keys('ltx')).toContain('LTX_API_KEY_PARAM');
+    // The LTX function prices each clip it stores (its job's ltx_cost_usd): "" keeps the built-in prices.
+    expect(lambda(json, 'ltx')[1].environment.variables.LTX_PRICES_USD_PER_SECOND).toBe('${var.ltx_prices_usd_per_second}');
+    expect(defaultOf(json, '${var.ltx_prices_usd_per_second}')).toBe('');
     expect(keys('api')).toEqual(expect.arrayContaining(['CDN_BASE_URL', 'ALLOWED_ORIGINS', 'REMOTION_WEBHOOK_SECRET_PARAM', 'SUPABASE_JWT_SECRET_PARAM']));
     for (const handler of ['api', 'ltx', 'sweep']) expect(keys(handler).filter((k) => k.startsWith('REMOTION_') && k !== 'REMOTION_WEBHOOK_SECRET_PARAM' || k === 'RENDERER'), handler).toEqual([]);
     expect(lambda(json, 'render')[1].environment.variables.RENDERER).toBe('lambda');

@@ -39,6 +39,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, REMOTION_WEBHOOK_SECRET: 'short' })).toThrow(/REMOTION_WEBHOOK_SECRET/);
   });
 
+  it('prices LTX from the built-in table, with only the prices a deployment names overridden', () => {
+    expect(loadConfig(base).ltxPrices['ltx-2-fast']['1920x1080']).toBe(0.04);
+    const prices = loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '{"ltx-2-pro":{"3840x2160":0.2}}' }).ltxPrices;
+    expect(prices['ltx-2-pro']).toEqual({ '1920x1080': 0.06, '2560x1440': 0.12, '3840x2160': 0.2 });
+    expect(prices['ltx-2-fast']['1920x1080']).toBe(0.04);
+    expect(loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '' }).ltxPrices['ltx-2-pro']['3840x2160']).toBe(0.24);
+    expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '0.04' })).toThrow(/LTX_PRICES_USD_PER_SECOND/);
+    expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '{"ltx-2-fst":{"1920x1080":0.04}}' })).toThrow(/ltx-2-fst/);
+    expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '{"ltx-2-fast":{"1920x1080":-1}}' })).toThrow(/ltx-2-fast\.1920x1080/);
+    expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: 'not json' })).toThrow(/not JSON/);
+  });
+
   it('names what is wrong', () => {
     expect(() => loadConfig({ ...base, BUCKET_NAME: undefined })).toThrow(/BUCKET_NAME/);
     expect(() => loadConfig({ ...base, LTX_FPS: '30' })).toThrow(/LTX_FPS/);

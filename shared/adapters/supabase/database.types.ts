@@ -73,11 +73,13 @@ export type Database = {
           error: string | null
           generated_video_id: string | null
           id: string
+          ltx_cost_usd: number | null
           ltx_key: string | null
           ltx_request_id: string | null
           options: Json
           origin: string
           progress: number
+          render_cost_usd: number | null
           source_etag: string | null
           source_key: string | null
           status: string
@@ -92,11 +94,13 @@ export type Database = {
           error?: string | null
           generated_video_id?: string | null
           id: string
+          ltx_cost_usd?: number | null
           ltx_key?: string | null
           ltx_request_id?: string | null
           options?: Json
           origin?: string
           progress?: number
+          render_cost_usd?: number | null
           source_etag?: string | null
           source_key?: string | null
           status?: string
@@ -111,11 +115,13 @@ export type Database = {
           error?: string | null
           generated_video_id?: string | null
           id?: string
+          ltx_cost_usd?: number | null
           ltx_key?: string | null
           ltx_request_id?: string | null
           options?: Json
           origin?: string
           progress?: number
+          render_cost_usd?: number | null
           source_etag?: string | null
           source_key?: string | null
           status?: string

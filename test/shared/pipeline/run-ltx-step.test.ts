@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../../../shared/domain/errors';
+import { BUILTIN_JOB_DEFAULTS } from '../../../shared/domain/job-options';
 import { ltxVideoKey } from '../../../shared/domain/keys';
+import { LTX_PRICES_USD_PER_SECOND } from '../../../shared/domain/ltx/ltx-prices';
 import { runLtxStep } from '../../../shared/pipeline/run-ltx-step';
 import { databaseDown } from '../../helpers/memory-job-store';
 import { blankPng, WEBP_8192 } from '../../helpers/image-bombs';
@@ -60,6 +62,47 @@ describe('runLtxStep: an uploaded photo', () => {
     expect(await h.ltx(key)).toEqual({ outcome: 'skipped', jobId: job.id, reason: 'job is already generating' });
     expect(h.generator.calls).toHaveLength(1);
     expect(h.jobs.jobs.size).toBe(1);
+  });
+
+  it('records the clip’s LTX cost (seconds × the price of its model and resolution) once, whatever is redelivered', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ duration: 8 });
+    await Promise.all([h.ltx(key), h.ltx(key)]);
+    await h.ltx(key);
+    expect(h.generator.calls).toHaveLength(1);
+    // ltx-2-fast at 1920x1080: $0.04 per second of output video.
+    expect(await h.jobs.get(job.id)).toMatchObject({ ltx_cost_usd: 0.32, render_cost_usd: null });
+  });
+
+  it('prices the clip from the configured table (a deployment’s override, pro at 4K)', async () => {
+    h = pipelineHarness({
+      config: {
+        jobDefaults: { ...BUILTIN_JOB_DEFAULTS, model: 'ltx-2-pro', resolution: '3840x2160' },
+        ltxPrices: { ...LTX_PRICES_USD_PER_SECOND, 'ltx-2-pro': { ...LTX_PRICES_USD_PER_SECOND['ltx-2-pro'], '3840x2160': 0.2 } },
+      },
+    });
+    const { job, key } = await h.uploadedPhoto({ duration: 10 });
+    await h.ltx(key);
+    expect((await h.jobs.get(job.id))?.ltx_cost_usd).toBe(2);
+  });
+
+  it('records the cost of a paid clip even when the render claimed the job before the clip was recorded', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ duration: 6 });
+    // The clip's own event outran the step's last write: the render step moved the job on.
+    h.generator.during = async () => {
+      await h.jobs.updateWhere(job.id, ['generating'], { status: 'rendering' });
+    };
+    expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId: job.id });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', ltx_cost_usd: 0.24 });
+  });
+
+  it('records no LTX cost for a clip LTX refused', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto();
+    h.generator.failures.push(new UpstreamError('ltx', 'LTX refused the request: 422 content_filtered_error', { status: 422, retryable: false }));
+    expect(await h.ltx(key)).toMatchObject({ outcome: 'failed' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', ltx_cost_usd: null });
   });
 
   it('skips a key whose job belongs to another user or another key', async () => {

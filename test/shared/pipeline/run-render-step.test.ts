@@ -60,6 +60,8 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', progress: 100, error: null, generated_video_id: job.id });
     // Remotion's reported cost is added to the poster's.
     expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded', cost_usd: 0.021 });
+    // ...and goes on the job with its completion, beside the clip's LTX cost (8 s × $0.04).
+    expect(await h.jobs.get(job.id)).toMatchObject({ ltx_cost_usd: 0.32, render_cost_usd: 0.021 });
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
   });
 
@@ -91,7 +93,8 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     await h.render(clipKey);
     await h.starter.complete(); // Remotion finished; its webhook is lost.
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed' });
+    // Remotion's cost read from the render's progress, as its webhook would have reported it.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', render_cost_usd: 0.021 });
     expect(h.starter.starts).toHaveLength(1);
     // Its slot is free again: the row no longer counts against the render limit.
     expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded' });
@@ -214,6 +217,9 @@ describe('runRenderStep: failures and limits', () => {
     const success = await h.starter.complete();
     expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id });
     expect(await h.webhook(success)).toMatchObject({ outcome: 'ignored', reason: 'job is completed' });
+    // Remotion's cost counted once: neither the render's record nor the job's doubled by the repeat.
+    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ cost_usd: 0.021 });
+    expect(await h.jobs.get(job.id)).toMatchObject({ render_cost_usd: 0.021 });
     expect(h.jobs.videos.size).toBe(1);
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
   });

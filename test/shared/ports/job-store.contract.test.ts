@@ -78,6 +78,8 @@ describe.each(Object.keys(stores))('%s', (name) => {
         attempts: 0,
         ltx_request_id: null,
         generated_video_id: null,
+        ltx_cost_usd: null,
+        render_cost_usd: null,
       });
       expect(row.options).toEqual(OPTIONS);
       expect(Date.parse(row.created_at)).toBeGreaterThanOrEqual(before - 1000);
@@ -149,6 +151,13 @@ describe.each(Object.keys(stores))('%s', (name) => {
       const refused = await store.updateWhere(job.id, ['queued'], { progress: 101 }).catch((e: unknown) => e);
       expect(refused).toMatchObject({ retryable: false, code: '23514' });
       expect((await store.get(job.id))?.progress).toBe(0);
+    });
+
+    it('stores costs as dollar numbers, exact to a hundredth of a cent, on a job in any status', async () => {
+      const job = await store.createIfAbsent(newJob({ status: 'completed' }));
+      const costed = await store.updateWhere(job.id, ['completed'], { ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
+      expect(costed).toMatchObject({ status: 'completed', ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
+      expect(await store.get(job.id)).toMatchObject({ ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
     });
 
     it('returns null for an unknown job', async () => {
