@@ -7,6 +7,19 @@ import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { TEST_AUTH_RATE_LIMITS } from '../local/supabase/supabase-test-helpers';
 import { backendOptions } from './test-database';
 
+/** What every test stack shares: free ports, state in memory, small renders and clips. */
+export const TEST_STACK_SETTINGS = {
+  dataDir: null,
+  ports: FREE_PORTS,
+  // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
+  // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
+  // SQS hands the same photo to a second invocation.
+  queueVisibilityTimeoutSeconds: 5,
+  renderSize: { width: 320, height: 180 },
+  renderFps: 10,
+  ltxClipSize: { width: 320, height: 180 },
+} satisfies Partial<LocalStackOptions>;
+
 /**
  * A whole local stack for a test file: every server on a free port, state in memory, renders at
  * 320x180 and LTX clips made small, quick retries, auth limits raised for the users tests sign in.
@@ -18,15 +31,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   const backend = await backendOptions();
   try {
     const stack = await startLocalStack({
-      dataDir: null,
-      ports: FREE_PORTS,
-      // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
-      // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
-      // SQS hands the same photo to a second invocation.
-      queueVisibilityTimeoutSeconds: 5,
-      renderSize: { width: 320, height: 180 },
-      renderFps: 10,
-      ltxClipSize: { width: 320, height: 180 },
+      ...TEST_STACK_SETTINGS,
       retryBackoffMs: [100, 200],
       authRateLimits: TEST_AUTH_RATE_LIMITS,
       databaseUrl: backend.databaseUrl,

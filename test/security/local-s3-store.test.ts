@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainedStore } from '../../local/s3/contained-store';
 import { startObjectStore, type LocalObjectStore } from '../../local/s3/start-object-store';
+import { s3ErrorOf } from '../helpers/s3-error-of';
 
 /**
  * Finding 1 of the hostile-input issue, at the storage layer: a presigned PUT with an added, unsigned
@@ -23,15 +24,6 @@ let root: string;
 let store: LocalObjectStore;
 let s3: S3Client;
 
-async function s3ErrorOf(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof S3ServiceException) return { name: err.name, status: err.$metadata.httpStatusCode };
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 async function bodyOf(key: string): Promise<string> {
   return (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());

@@ -3,7 +3,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { createReadableLogger } from '../../shared/adapters/readable-logger';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import { FREE_PORTS } from '../../local/local-ports';
+import { TEST_STACK_SETTINGS } from '../helpers/local-stack';
 
 // Node 20 has no global WebSocket and supabase-js needs one as soon as a client is created (the
 // stack's own service-role client included).
@@ -12,15 +12,7 @@ import { FREE_PORTS } from '../../local/local-ports';
 /** The whole local stack on free ports, in memory, rendering 320x180: what the web and CLI suites run against. */
 export function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   return startLocalStack({
-    dataDir: null,
-    ports: FREE_PORTS,
-    // A failed LTX record comes back after 5 s (AWS: six times the function's timeout). It must
-    // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
-    // SQS hands the same photo to a second invocation.
-    queueVisibilityTimeoutSeconds: 5,
-    renderSize: { width: 320, height: 180 },
-    renderFps: 10,
-    ltxClipSize: { width: 320, height: 180 },
+    ...TEST_STACK_SETTINGS,
     staticDir: resolve('web/public'),
     retryBackoffMs: [200, 500],
     sweepIntervalMs: 3_600_000,

@@ -1,10 +1,11 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/composition/aws-clients';
 import { startObjectStore, type LocalObjectStore } from '../../../local/s3/start-object-store';
 import { verifyBodyDigests } from '../../../local/s3/body-digests';
+import { s3ErrorOf } from '../../helpers/s3-error-of';
 
 const BUCKET = 'villa-video-digests';
 const CREDENTIALS = { accessKeyId: 'DIGESTKEY', secretAccessKey: 'digest-secret-0123456789' };
@@ -19,22 +20,13 @@ afterAll(async () => {
   await store?.stop();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof S3ServiceException) return { name: err.name, status: err.$metadata.httpStatusCode };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 const stored = (key: string) => s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
 
 describe('local S3: the body must match the digests the request names, as S3 checks them', () => {
   it('Content-MD5: the right one stores, another is 400 BadDigest and stores nothing', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'md5/ok', Body: 'hello', ContentMD5: 'XUFAKrxLKna5cZ2REBfFkg==' }));
     expect(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'md5/ok' }))).Body?.transformToString()).toBe('hello');
-    expect(await refusal(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'md5/bad', Body: 'hello', ContentMD5: 'AAAAAAAAAAAAAAAAAAAAAA==' })))).toEqual({ name: 'BadDigest', status: 400 });
+    expect(await s3ErrorOf(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'md5/bad', Body: 'hello', ContentMD5: 'AAAAAAAAAAAAAAAAAAAAAA==' })))).toEqual({ name: 'BadDigest', status: 400 });
     expect(await stored('md5/bad')).toBe(false);
   });
 
@@ -44,7 +36,7 @@ describe('local S3: the body must match the digests the request names, as S3 che
     expect(await stored('sum/crc32')).toBe(true);
     expect(await stored('sum/sha256')).toBe(true);
     const wrong = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sum/bad', Body: 'villa bytes', ChecksumSHA256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }));
-    expect(await refusal(wrong)).toEqual({ name: 'BadDigest', status: 400 });
+    expect(await s3ErrorOf(wrong)).toEqual({ name: 'BadDigest', status: 400 });
     expect(await stored('sum/bad')).toBe(false);
   });
 

@@ -8,12 +8,12 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startObjectStore, type LocalObjectStore, type ObjectCreatedNotification } from '../../../local/s3/start-object-store';
+import { s3ErrorOf } from '../../helpers/s3-error-of';
 
 const BUCKET = 'villa-video-local';
 const ACCESS_KEY_ID = 'LOCALTESTKEY';
@@ -36,15 +36,6 @@ async function notificationFor(key: string): Promise<ObjectCreatedNotification> 
   }
 }
 
-async function s3ErrorOf(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof S3ServiceException) return { name: err.name, status: err.$metadata.httpStatusCode };
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
 
 beforeAll(async () => {
   store = await startObjectStore({ port: 0, dataDir: null, bucket: BUCKET, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET });
