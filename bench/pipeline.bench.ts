@@ -58,7 +58,6 @@ async function timedStack(overrides: Partial<LocalStackOptions>): Promise<{ stac
     dataDir: null,
     ports: FREE_PORTS,
     logger: silentLogger,
-    retryBackoffMs: [500, 1000],
     env: { MAX_JOBS_PER_DAY: '0' },
     // 50 users sign in from 127.0.0.1 at once: past GoTrue's 30 anonymous sign-ins an hour per IP.
     authRateLimits: { anonymousUsers: 1000 },

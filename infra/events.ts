@@ -8,16 +8,14 @@ import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { RULES, type PipelineRule, type PipelineTarget } from '../shared/domain/event-patterns';
-import { routeFor, type AsyncDelivery, type QueueDelivery } from '../shared/domain/pipeline-topology';
+import { routeFor, type QueueDelivery } from '../shared/domain/pipeline-topology';
 import { policyDocument } from './iam';
 
 /** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
 export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
 
 function queueDelivery(target: PipelineTarget): QueueDelivery {
-  const { delivery } = routeFor(target);
-  if (delivery.kind !== 'queue') throw new Error(`shared/domain/pipeline-topology.ts delivers ${target} asynchronously, not through a queue`);
-  return delivery;
+  return routeFor(target).delivery;
 }
 export const SWEEP_SCHEDULE = 'rate(5 minutes)';
 

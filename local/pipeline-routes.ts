@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { PipelineTarget } from '../shared/domain/event-patterns';
 import { TOPOLOGY, visibilityTimeoutSeconds } from '../shared/domain/pipeline-topology';
 import type { LocalEventBus } from './event-bus/local-event-bus';
@@ -29,9 +28,6 @@ export interface PipelineRoutesOptions {
   functions: Record<PipelineTarget, RouteFunction>;
   /** TEST ONLY: a shorter visibility timeout than AWS's (factor × function timeout). */
   visibilityTimeoutSeconds?: number;
-  /** Delays of Lambda's asynchronous retries (about 1 and 2 minutes in AWS). */
-  asyncBackoffMs: number[];
-  functionArn: (target: PipelineTarget) => string;
   log: (line: string) => void;
 }
 
@@ -48,74 +44,33 @@ export function wirePipelineRoutes(options: PipelineRoutesOptions): PipelineRout
   const { bus, queues, bucket, namePrefix } = options;
   const queueNames: PipelineRoutes['queueNames'] = {};
   const eventSources: PipelineRoutes['eventSources'] = {};
-  const unsubscribe: Array<() => void> = [];
 
   for (const route of TOPOLOGY) {
     const fn = options.functions[route.target];
     const { delivery } = route;
-    if (delivery.kind === 'queue') {
-      const queue = `${namePrefix}-${delivery.queue.name}`;
-      const deadLetterQueue = `${namePrefix}-${delivery.queue.deadLetterName}`;
-      queues.createQueue(deadLetterQueue, { visibilityTimeoutSeconds: 30, messageRetentionSeconds: delivery.queue.deadLetterRetentionSeconds });
-      queues.createQueue(queue, {
-        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(delivery.queue, fn.timeoutSeconds),
-        messageRetentionSeconds: delivery.queue.messageRetentionSeconds,
-        redrive: { deadLetterQueue, maxReceiveCount: delivery.queue.maxReceiveCount },
-      });
-      queueNames[route.target] = { queue, deadLetterQueue };
-      // EventBridge's SQS target: the message body is the event, as JSON.
-      bus.addRule({
-        name: route.rule.name,
-        pattern: route.rule.pattern(bucket),
-        target: { name: route.target, invoke: async (event) => void queues.send(queue, JSON.stringify(event)), maxConcurrency: 10 },
-      });
-      eventSources[route.target] = startSqsEventSource({
-        queues,
-        queue,
-        invoke: fn.invoke,
-        batchSize: delivery.batchSize,
-        maximumConcurrency: fn.maximumConcurrency,
-        log: options.log,
-      });
-    } else {
-      const deadLetterQueue = `${namePrefix}-${delivery.deadLetterName}`;
-      queues.createQueue(deadLetterQueue, { visibilityTimeoutSeconds: 30, messageRetentionSeconds: delivery.deadLetterRetentionSeconds });
-      queueNames[route.target] = { deadLetterQueue };
-      bus.addRule({
-        name: route.rule.name,
-        pattern: route.rule.pattern(bucket),
-        target: {
-          name: route.target,
-          invoke: fn.invoke,
-          maxConcurrency: fn.maximumConcurrency,
-          retryAttempts: delivery.maximumRetryAttempts,
-          maximumEventAgeMs: delivery.maximumEventAgeSeconds * 1000,
-          backoffMs: options.asyncBackoffMs,
-        },
-      });
-      // Lambda's on-failure destination: a record with the request, the condition and the error.
-      unsubscribe.push(
-        bus.onFailure((failure) => {
-          if (failure.target !== route.target) return;
-          queues.send(
-            deadLetterQueue,
-            JSON.stringify({
-              version: '1.0',
-              timestamp: failure.failedAt,
-              requestContext: {
-                requestId: randomUUID(),
-                functionArn: `${options.functionArn(route.target)}:$LATEST`,
-                condition: failure.reason === 'event_too_old' ? 'EventAgeExceeded' : 'RetriesExhausted',
-                approximateInvokeCount: failure.attempts,
-              },
-              requestPayload: failure.event,
-              responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-              responsePayload: { errorType: 'Error', errorMessage: failure.error },
-            }),
-          );
-        }),
-      );
-    }
+    const queue = `${namePrefix}-${delivery.queue.name}`;
+    const deadLetterQueue = `${namePrefix}-${delivery.queue.deadLetterName}`;
+    queues.createQueue(deadLetterQueue, { visibilityTimeoutSeconds: 30, messageRetentionSeconds: delivery.queue.deadLetterRetentionSeconds });
+    queues.createQueue(queue, {
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(delivery.queue, fn.timeoutSeconds),
+      messageRetentionSeconds: delivery.queue.messageRetentionSeconds,
+      redrive: { deadLetterQueue, maxReceiveCount: delivery.queue.maxReceiveCount },
+    });
+    queueNames[route.target] = { queue, deadLetterQueue };
+    // EventBridge's SQS target: the message body is the event, as JSON.
+    bus.addRule({
+      name: route.rule.name,
+      pattern: route.rule.pattern(bucket),
+      target: { name: route.target, invoke: async (event) => void queues.send(queue, JSON.stringify(event)), maxConcurrency: 10 },
+    });
+    eventSources[route.target] = startSqsEventSource({
+      queues,
+      queue,
+      invoke: fn.invoke,
+      batchSize: delivery.batchSize,
+      maximumConcurrency: fn.maximumConcurrency,
+      log: options.log,
+    });
   }
 
   const sources = Object.values(eventSources);
@@ -132,7 +87,6 @@ export function wirePipelineRoutes(options: PipelineRoutesOptions): PipelineRout
       }
     },
     async stop() {
-      for (const off of unsubscribe) off();
       await Promise.all(sources.map((s) => s.stop()));
     },
   };

@@ -54,8 +54,6 @@ export interface LocalStackOptions {
   realLtx?: { apiKey: string; apiUrl?: string };
   /** Extra environment for the pipeline's config (e.g. MAX_JOBS_PER_DAY, STUCK_JOB_MINUTES). */
   env?: Record<string, string>;
-  /** Delays of the event bus's retries (Lambda waits about 1 and 2 minutes; locally far less). */
-  retryBackoffMs?: number[];
   /**
    * TEST ONLY: the queues' visibility timeout in seconds. Default as in AWS: the topology's factor
    * times the consuming function's timeout (an hour for the LTX queue).
@@ -261,8 +259,6 @@ export async function startLocalStack(options: LocalStackOptions) {
         render: { invoke: renderHandler, timeoutSeconds: FUNCTION_SPECS.render.timeout, maximumConcurrency: 2 },
       },
       ...(options.queueVisibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds }),
-      asyncBackoffMs: options.retryBackoffMs ?? [2000, 4000],
-      functionArn: (target) => `arn:aws:lambda:${objectStore.region}:000000000000:function:${NAME_PREFIX}-${target}`,
       log: (line) => logger.log('warn', line, { part: 'sqs' }),
     });
     stops.push(() => routes.stop());

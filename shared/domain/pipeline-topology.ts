@@ -35,17 +35,7 @@ export interface QueueDelivery {
   defaultMaximumConcurrency: number;
 }
 
-/** EventBridge invoking the function asynchronously, with Lambda's retries and a dead-letter queue. */
-export interface AsyncDelivery {
-  kind: 'async';
-  /** Lambda's own retries of a failed invocation (0 to 2). */
-  maximumRetryAttempts: number;
-  maximumEventAgeSeconds: number;
-  deadLetterName: string;
-  deadLetterRetentionSeconds: number;
-}
-
-export type Delivery = QueueDelivery | AsyncDelivery;
+export type Delivery = QueueDelivery;
 
 export interface TopologyRoute {
   rule: PipelineRule;

@@ -25,9 +25,6 @@ const renders = new Map<string, number>();
 
 beforeAll(async () => {
   ({ stack, logs } = await startTestStack({
-    // Lambda retries a render once (shared/domain/pipeline-topology.ts), after about a minute; scaled
-    // down, but long enough to outlast a short outage.
-    retryBackoffMs: [2500],
     renderer: ({ store }) => {
       const copier = new CopyClipRenderer(store);
       const renderer: Renderer = {

@@ -26,7 +26,6 @@ const stack = await startLocalStack({
   renderSize: { width: 320, height: 180 },
     renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
-  retryBackoffMs: [200, 400],
   queueVisibilityTimeoutSeconds: 5,
   logger,
 });

@@ -32,7 +32,6 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   try {
     const stack = await startLocalStack({
       ...TEST_STACK_SETTINGS,
-      retryBackoffMs: [100, 200],
       authRateLimits: TEST_AUTH_RATE_LIMITS,
       databaseUrl: backend.databaseUrl,
       logger,

@@ -28,8 +28,6 @@ function wire(invoke: Partial<Record<PipelineTarget, (event: unknown) => Promise
     bucket: BUCKET,
     namePrefix: 'local',
     functions: { ltx: fn('ltx'), render: fn('render') },
-    asyncBackoffMs: [1],
-    functionArn: (t) => `arn:aws:lambda:us-east-1:000000000000:function:local-${t}`,
     log: () => {},
   });
 }
@@ -68,26 +66,5 @@ describe('local wiring = synthesized AWS stack', () => {
     expect(json.output.ltx_queue_url.value).toBe(url('ltx'));
     expect(json.output.ltx_dead_letter_queue_url.value).toBe(url('ltx-dlq'));
     expect(json.output.render_dead_letter_queue_url.value).toBe(url('render-dlq'));
-  });
-
-  // Skipped only if no rule invokes its function asynchronously any more (all behind queues).
-  it.skipIf(!TOPOLOGY.some((r) => r.target === 'render' && r.delivery.kind === 'async'))('an asynchronously invoked function gets the topology\'s retries, then Lambda\'s on-failure record in its dead-letter queue', async () => {
-    const render = TOPOLOGY.find((r) => r.target === 'render')!;
-    if (render.delivery.kind !== 'async') throw new Error('unreachable');
-    let attempts = 0;
-    wire({ render: async () => { attempts++; throw new Error('render crashed'); } });
-    const event = ltxVideoCreatedEvent('user-1', 'job-1', { bucket: BUCKET });
-    bus.putEvent(event);
-    await routes.idle();
-    expect(attempts).toBe(render.delivery.maximumRetryAttempts + 1);
-    const { json } = synthStack();
-    expect(find(json, 'aws_lambda_function_event_invoke_config', () => true)[1].maximum_retry_attempts).toBe(render.delivery.maximumRetryAttempts);
-    const [letter] = queues.peek(routes.queueNames.render!.deadLetterQueue);
-    expect(JSON.parse(letter!.body)).toMatchObject({
-      version: '1.0',
-      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: render.delivery.maximumRetryAttempts + 1, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:local-render:$LATEST' },
-      requestPayload: { id: event.id, detail: { object: { key: event.detail.object.key } } },
-      responsePayload: { errorMessage: expect.stringContaining('render crashed') },
-    });
   });
 });

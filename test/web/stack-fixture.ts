@@ -14,7 +14,6 @@ export function startTestStack(options: Partial<LocalStackOptions> = {}): Promis
   return startLocalStack({
     ...TEST_STACK_SETTINGS,
     staticDir: resolve('web/public'),
-    retryBackoffMs: [200, 500],
     sweepIntervalMs: 3_600_000,
     // Warnings and errors only: a failing test shows what the pipeline said.
     logger: createReadableLogger({ level: 'warn', fields: { stack: 'test' }, write: (line) => process.stderr.write(`${line.slice(0, 600)}\n`) }),
