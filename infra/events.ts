@@ -8,11 +8,11 @@ import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { RULES, type PipelineRule, type PipelineTarget } from '../shared/domain/event-patterns';
-import { routeFor, type QueueDelivery } from '../shared/domain/pipeline-topology';
+import { routeFor, TARGET_RETRY, type QueueDelivery } from '../shared/domain/pipeline-topology';
 import { policyDocument } from './iam';
 
-/** Delivery to a target: EventBridge retries for up to an hour, then parks the event in the target's DLQ. */
-export const TARGET_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } as const;
+/** EventBridge's retry policy in Terraform's words, from the topology's. */
+const retryPolicy = { maximumEventAgeInSeconds: TARGET_RETRY.maximumEventAgeSeconds, maximumRetryAttempts: TARGET_RETRY.maximumRetryAttempts };
 
 function queueDelivery(target: PipelineTarget): QueueDelivery {
   return routeFor(target).delivery;
@@ -88,7 +88,7 @@ export class PipelineEvents extends Construct {
       rule: this.imagesRule.name,
       targetId: 'ltx-queue',
       arn: props.ltxQueue.arn,
-      retryPolicy: TARGET_RETRY,
+      retryPolicy,
       // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
       deadLetterConfig: { arn: props.ltxDeadLetterQueue.arn },
     });
@@ -111,7 +111,7 @@ export class PipelineEvents extends Construct {
       rule: this.ltxVideosRule.name,
       targetId: 'render-queue',
       arn: props.renderQueue.arn,
-      retryPolicy: TARGET_RETRY,
+      retryPolicy,
       deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
     });
     const renderDelivery = queueDelivery('render');

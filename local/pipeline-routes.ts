@@ -1,5 +1,5 @@
 import type { PipelineTarget } from '../shared/domain/event-patterns';
-import { TOPOLOGY, visibilityTimeoutSeconds } from '../shared/domain/pipeline-topology';
+import { TARGET_RETRY, TOPOLOGY, visibilityTimeoutSeconds } from '../shared/domain/pipeline-topology';
 import type { LocalEventBus } from './event-bus/local-event-bus';
 import type { LocalQueues } from './sqs/local-queues';
 import { startSqsEventSource, type SqsEventSource } from './sqs/sqs-event-source';
@@ -61,7 +61,13 @@ export function wirePipelineRoutes(options: PipelineRoutesOptions): PipelineRout
     bus.addRule({
       name: route.rule.name,
       pattern: route.rule.pattern(bucket),
-      target: { name: route.target, invoke: async (event) => void queues.send(queue, JSON.stringify(event)), maxConcurrency: 10 },
+      target: {
+        name: route.target,
+        invoke: async (event) => void queues.send(queue, JSON.stringify(event)),
+        maxConcurrency: 10,
+        retryAttempts: TARGET_RETRY.maximumRetryAttempts,
+        maximumEventAgeMs: TARGET_RETRY.maximumEventAgeSeconds * 1000,
+      },
     });
     eventSources[route.target] = startSqsEventSource({
       queues,

@@ -2,19 +2,17 @@ import { describeError } from '../../shared/domain/errors';
 import { compileEventPattern, type CompiledEventPattern } from './event-pattern-match';
 
 /**
- * An in-process EventBridge bus whose targets are invoked the way Lambda invokes a function
- * asynchronously (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html):
+ * An in-process EventBridge bus that delivers to its rules' targets as EventBridge does
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html):
  * - `putEvent` returns at once; each matching rule's target gets its own copy of the event;
- * - each target runs at most `maxConcurrency` invocations at a time (reserved concurrency), the rest
- *   wait in a FIFO queue;
- * - a failed invocation is retried `retryAttempts` times (Lambda: 2), after a backoff (Lambda waits
- *   about 1 minute, then about 2 minutes; here the defaults are scaled down to 1 s and 2 s so a
- *   laptop run stays quick);
- * - an event older than `maximumEventAgeMs` is not attempted again (Lambda: up to 6 hours);
- * - an event that still fails is kept with its error and attempt count, like an on-failure
- *   destination, logged, and reported to `onFailure` listeners.
- * Every error counts as a failure, as in Lambda: handlers that must not be retried (bad input) record
- * the failure themselves and return normally.
+ * - each target runs at most `maxConcurrency` deliveries at a time, the rest wait in a FIFO queue;
+ * - a failed delivery is retried `retryAttempts` times (EventBridge's retry policy allows 0 to 185;
+ *   the pipeline's targets use the topology's TARGET_RETRY), after a backoff scaled down to 1 s and
+ *   2 s so a laptop run stays quick;
+ * - an event older than `maximumEventAgeMs` is not attempted again;
+ * - an event that still fails is kept with its error and attempt count, like a target's dead-letter
+ *   queue, logged, and reported to `onFailure` listeners.
+ * Every error counts as a failure.
  */
 
 export interface BusTarget {
@@ -22,11 +20,11 @@ export interface BusTarget {
   invoke: (event: unknown) => Promise<unknown>;
   /** Invocations running at once for this target (default 10). */
   maxConcurrency?: number;
-  /** Retries after the first failed attempt (default 2, as Lambda). */
+  /** Retries after the first failed attempt (default 2; EventBridge allows 0 to 185). */
   retryAttempts?: number;
-  /** Wait before each retry (default [1000, 2000]; Lambda uses about 60 000 and 120 000). */
+  /** Wait before each retry (default [1000, 2000]; EventBridge backs off exponentially over minutes). */
   backoffMs?: number[];
-  /** An event older than this is not attempted again (default: no limit; Lambda's default is 6 h). */
+  /** An event older than this is not attempted again (default: no limit; EventBridge: up to 24 h). */
   maximumEventAgeMs?: number;
 }
 
@@ -87,7 +85,7 @@ function targetConfig(target: BusTarget): TargetState['config'] {
   const retryAttempts = target.retryAttempts ?? 2;
   const backoffMs = target.backoffMs ?? DEFAULT_BACKOFF_MS;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new Error(`target ${target.name}: maxConcurrency must be an integer of at least 1, received ${maxConcurrency}`);
-  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) throw new Error(`target ${target.name}: retryAttempts must be 0, 1 or 2 (as Lambda), received ${retryAttempts}`);
+  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185) throw new Error(`target ${target.name}: retryAttempts must be 0 to 185 (as EventBridge's retry policy), received ${retryAttempts}`);
   if (backoffMs.length === 0 || backoffMs.some((ms) => !(ms >= 0))) throw new Error(`target ${target.name}: backoffMs must be a non-empty list of non-negative numbers, received ${JSON.stringify(backoffMs)}`);
   if (target.maximumEventAgeMs !== undefined && !(target.maximumEventAgeMs > 0)) throw new Error(`target ${target.name}: maximumEventAgeMs must be positive, received ${target.maximumEventAgeMs}`);
   return { name: target.name, invoke: target.invoke, maxConcurrency, retryAttempts, backoffMs, maximumEventAgeMs: target.maximumEventAgeMs };

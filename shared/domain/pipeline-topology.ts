@@ -45,6 +45,13 @@ export interface TopologyRoute {
 
 const FOURTEEN_DAYS = 14 * 24 * 3600;
 
+/**
+ * EventBridge's retry policy for putting an event on a target queue: up to an hour and 8 retries,
+ * then the event goes to the queue's dead-letter queue. Infra sets it on each target; the local bus
+ * retries its sends by the same numbers.
+ */
+export const TARGET_RETRY = { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 8 } as const;
+
 /** images/ events wait here for an LTX slot: LTX's quota counts concurrent requests. */
 export const LTX_QUEUE: QueueTopology = {
   name: 'ltx',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS } from '../../infra/function-specs';
-import { TOPOLOGY } from '../../shared/domain/pipeline-topology';
+import { TARGET_RETRY, TOPOLOGY } from '../../shared/domain/pipeline-topology';
 import type { PipelineTarget } from '../../shared/domain/event-patterns';
 import { LocalEventBus } from '../../local/event-bus/local-event-bus';
 import { wirePipelineRoutes, type PipelineRoutes } from '../../local/pipeline-routes';
@@ -48,7 +48,6 @@ describe('local wiring = synthesized AWS stack', () => {
       const names = routes.queueNames[route.target]!;
       const dlqSuffix = names.deadLetterQueue.replace(/^local-/, '');
       expect(queues.settings(names.deadLetterQueue).messageRetentionSeconds).toBe(synthQueue(dlqSuffix).message_retention_seconds);
-      if (route.delivery.kind !== 'queue') continue;
       queueRoutes++;
       const suffix = names.queue!.replace(/^local-/, '');
       const aws = synthQueue(suffix);
@@ -61,6 +60,10 @@ describe('local wiring = synthesized AWS stack', () => {
       expect(mapping.function_response_types).toEqual(['ReportBatchItemFailures']);
     }
     expect(queueRoutes).toBeGreaterThan(0);
+    // EventBridge's retries of a put on the queue: the local bus retries its sends by the same numbers.
+    for (const [, target] of Object.entries(json.resource.aws_cloudwatch_event_target as Record<string, Json>).filter(([, t]) => String(t.target_id).endsWith('-queue'))) {
+      expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: TARGET_RETRY.maximumEventAgeSeconds, maximum_retry_attempts: TARGET_RETRY.maximumRetryAttempts });
+    }
     // The operator's `dlq` commands find the queues through these outputs in AWS.
     const url = (suffix: string) => `\${aws_sqs_queue.${find(json, 'aws_sqs_queue', (q) => q.name === `\${var.name_prefix}-${suffix}`)[0]}.url}`;
     expect(json.output.ltx_queue_url.value).toBe(url('ltx'));
