@@ -81,47 +81,22 @@ export class PipelineEvents extends Construct {
     super(scope, id);
 
     // images/ -> queue. The queue, not EventBridge, absorbs bursts: LTX's quota is per concurrent request.
-    this.imagesRule = objectCreatedRule(this, 'images-rule', props.namePrefix, props.bucketName, 'ltx');
-    allowRuleToSend(this, 'ltx-queue-policy', props.ltxQueue, this.imagesRule.arn);
-    allowRuleToSend(this, 'ltx-dlq-policy', props.ltxDeadLetterQueue, this.imagesRule.arn);
-    new CloudwatchEventTarget(this, 'images-target', {
-      rule: this.imagesRule.name,
-      targetId: 'ltx-queue',
-      arn: props.ltxQueue.arn,
-      retryPolicy,
-      // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
-      deadLetterConfig: { arn: props.ltxDeadLetterQueue.arn },
-    });
-    const ltxDelivery = queueDelivery('ltx');
-    this.ltxEventSource = new LambdaEventSourceMapping(this, 'ltx-source', {
-      eventSourceArn: props.ltxQueue.arn,
-      functionName: props.ltxFunction.arn,
-      batchSize: ltxDelivery.batchSize,
-      ...(ltxDelivery.maximumBatchingWindowSeconds > 0 ? { maximumBatchingWindowInSeconds: ltxDelivery.maximumBatchingWindowSeconds } : {}),
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      scalingConfig: { maximumConcurrency: props.ltxConcurrency },
-    });
-
+    ({ rule: this.imagesRule, source: this.ltxEventSource } = this.queueRoute(props, 'ltx', {
+      ruleId: 'images',
+      queue: props.ltxQueue,
+      deadLetterQueue: props.ltxDeadLetterQueue,
+      fn: props.ltxFunction,
+      maximumConcurrency: props.ltxConcurrency,
+    }));
     // ltx-videos/ -> queue -> render function. A queue rather than an asynchronous invocation: a clip
     // whose render waits for a slot comes back after the visibility timeout, many times if need be.
-    this.ltxVideosRule = objectCreatedRule(this, 'ltx-videos-rule', props.namePrefix, props.bucketName, 'render');
-    allowRuleToSend(this, 'render-queue-policy', props.renderQueue, this.ltxVideosRule.arn);
-    allowRuleToSend(this, 'render-dlq-policy', props.renderDeadLetterQueue, this.ltxVideosRule.arn);
-    new CloudwatchEventTarget(this, 'ltx-videos-target', {
-      rule: this.ltxVideosRule.name,
-      targetId: 'render-queue',
-      arn: props.renderQueue.arn,
-      retryPolicy,
-      deadLetterConfig: { arn: props.renderDeadLetterQueue.arn },
-    });
-    const renderDelivery = queueDelivery('render');
-    this.renderEventSource = new LambdaEventSourceMapping(this, 'render-source', {
-      eventSourceArn: props.renderQueue.arn,
-      functionName: props.renderFunction.arn,
-      batchSize: renderDelivery.batchSize,
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      scalingConfig: { maximumConcurrency: props.renderStartConcurrency },
-    });
+    ({ rule: this.ltxVideosRule, source: this.renderEventSource } = this.queueRoute(props, 'render', {
+      ruleId: 'ltx-videos',
+      queue: props.renderQueue,
+      deadLetterQueue: props.renderDeadLetterQueue,
+      fn: props.renderFunction,
+      maximumConcurrency: props.renderStartConcurrency,
+    }));
 
     // The sweep: fails jobs that stopped moving (a lost event, a crashed function).
     this.sweepRule = new CloudwatchEventRule(this, 'sweep-rule', {
@@ -137,6 +112,38 @@ export class PipelineEvents extends Construct {
       principal: 'events.amazonaws.com',
       sourceArn: this.sweepRule.arn,
     });
+  }
+
+  /**
+   * A rule on the default bus -> its target's queue (EventBridge may send to it and to its DLQ,
+   * retrying by TARGET_RETRY) -> the function, as SQS batches with partial batch responses.
+   */
+  private queueRoute(
+    props: PipelineEventsProps,
+    target: PipelineTarget,
+    r: { ruleId: string; queue: SqsQueue; deadLetterQueue: SqsQueue; fn: LambdaFunction; maximumConcurrency: number },
+  ): { rule: CloudwatchEventRule; source: LambdaEventSourceMapping } {
+    const rule = objectCreatedRule(this, `${r.ruleId}-rule`, props.namePrefix, props.bucketName, target);
+    allowRuleToSend(this, `${target}-queue-policy`, r.queue, rule.arn);
+    allowRuleToSend(this, `${target}-dlq-policy`, r.deadLetterQueue, rule.arn);
+    new CloudwatchEventTarget(this, `${r.ruleId}-target`, {
+      rule: rule.name,
+      targetId: `${target}-queue`,
+      arn: r.queue.arn,
+      retryPolicy,
+      // Events EventBridge could not put on the queue; failed processing is redriven by the queue itself.
+      deadLetterConfig: { arn: r.deadLetterQueue.arn },
+    });
+    const delivery = queueDelivery(target);
+    const source = new LambdaEventSourceMapping(this, `${target}-source`, {
+      eventSourceArn: r.queue.arn,
+      functionName: r.fn.arn,
+      batchSize: delivery.batchSize,
+      ...(delivery.maximumBatchingWindowSeconds > 0 ? { maximumBatchingWindowInSeconds: delivery.maximumBatchingWindowSeconds } : {}),
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: r.maximumConcurrency },
+    });
+    return { rule, source };
   }
 }
 
