@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { authenticateJsonRequest } from '../aws-json/authenticate-json-request';
 import type { LocalEventBus } from './local-event-bus';
+import { readBody } from '../read-request-body';
 
 /**
  * EventBridge's `PutEvents` over its JSON 1.1 protocol, so `@aws-sdk/client-eventbridge` runs
@@ -133,15 +134,10 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
-  async function readBody(req: IncomingMessage): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new ClientError('ValidationException', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
+  async function readRequestBody(req: IncomingMessage): Promise<Buffer> {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) throw new ClientError('ValidationException', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+    return body;
   }
 
   function send(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
@@ -155,7 +151,7 @@ export async function startPutEventsServer(options: PutEventsServerOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method !== 'POST') throw new ClientError('UnknownOperationException', `Only POST is supported, received ${req.method}.`, 405);
-      const bytes = await readBody(req);
+      const bytes = await readRequestBody(req);
       // Authentication first, as AWS: an unsigned caller learns nothing about the operations.
       const refusal = authenticateJsonRequest({ method: req.method, url: req.url ?? '/', headers: req.headers }, bytes, options.credentials, 'events');
       if (refusal) throw new ClientError(refusal.type, refusal.message, refusal.status);

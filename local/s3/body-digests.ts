@@ -56,18 +56,6 @@ export function verifyBodyDigests(req: IncomingMessage, body: Buffer): SigV4Refu
   return null;
 }
 
-/** Reads a request's body, at most `maxBytes` (null when larger). */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** A request whose body was read, replayed with that body on the same socket (for s3rver). */
 export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = new IncomingMessage(req.socket);

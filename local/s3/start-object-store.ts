@@ -13,7 +13,8 @@ import { corsConfigurationXml } from './cors-configuration';
 import { verifyPostPolicy } from './post-policy';
 import { sendS3Error } from './s3-error-response';
 import { verifySigV4 } from './verify-sigv4';
-import { hasBodyDigest, readBody, replayRequest, verifyBodyDigests } from './body-digests';
+import { hasBodyDigest, replayRequest, verifyBodyDigests } from './body-digests';
+import { readBody } from '../read-request-body';
 
 /**
  * The local S3: @20minutes/s3rver for storage, behind a thin HTTP front that adds what it lacks:
@@ -215,14 +216,8 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
   }
 
   async function handleFormUpload(req: IncomingMessage, res: ServerResponse, url: URL, cors: string | undefined): Promise<void> {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > maxPostBytes) return sendS3Error(res, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${maxPostBytes} bytes.`, cors);
-      chunks.push(chunk);
-    }
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req, maxPostBytes);
+    if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${maxPostBytes} bytes.`, cors);
     let form: FormData;
     try {
       form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] as string } }).formData();

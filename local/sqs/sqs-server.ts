@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { authenticateJsonRequest } from '../aws-json/authenticate-json-request';
 import { LocalQueues, QueueDoesNotExistError, ReceiptHandleIsInvalidError } from './local-queues';
+import { readBody } from '../read-request-body';
 
 /**
  * SQS over its JSON protocol (AWS JSON 1.0, `X-Amz-Target: AmazonSQS.<Operation>`), so the real
@@ -157,21 +158,16 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     res.end(text);
   }
 
-  async function readBody(req: IncomingMessage): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new SqsError('InvalidParameterValue', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
+  async function readRequestBody(req: IncomingMessage): Promise<Buffer> {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) throw new SqsError('InvalidParameterValue', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+    return body;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method !== 'POST') throw new SqsError('UnsupportedOperation', `Only POST is supported, received ${req.method}.`, 405);
-      const bytes = await readBody(req);
+      const bytes = await readRequestBody(req);
       const refusal = authenticateJsonRequest({ method: req.method, url: req.url ?? '/', headers: req.headers }, bytes, options.credentials, 'sqs');
       if (refusal) throw new SqsError(refusal.type, refusal.message, refusal.status);
       const target = String(req.headers['x-amz-target'] ?? '');
