@@ -5,6 +5,7 @@ import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type
 import { LTX_PRICES_USD_PER_SECOND, type LtxPriceTable } from './domain/ltx/ltx-prices';
 import { MUSIC_FILES } from './domain/music';
 import { renderConcurrencyLimit } from './domain/render-capacity';
+import { BUILTIN_DEFAULT_FORMATS, parseFormatList, type VideoFormat } from './domain/video-formats';
 
 /**
  * The one module that reads `process.env`. Everything else receives a typed `PipelineConfig`.
@@ -38,6 +39,8 @@ const envSchema = z.object({
   LTX_PRICES_USD_PER_SECOND: z.preprocess(emptyIsUnset, z.string().optional()),
   DEFAULT_CAMERA_MOTION: z.enum(CAMERA_MOTIONS).default(BUILTIN_JOB_DEFAULTS.cameraMotion),
   DEFAULT_MUSIC_FILE: z.enum(MUSIC_FILES).default(BUILTIN_JOB_DEFAULTS.musicFile as (typeof MUSIC_FILES)[number]),
+  /** A comma list, e.g. `16:9,9:16`: the formats a job makes when its request names none. */
+  DEFAULT_FORMATS: z.preprocess(emptyIsUnset, z.string().optional()),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   EVENTBRIDGE_ENDPOINT: z.url().optional(),
   SQS_ENDPOINT: z.url().optional(),
@@ -120,6 +123,15 @@ function secretRef(name: string, value: string | undefined, param: string | unde
 const priceOverrideSchema = z.partialRecord(z.enum(LTX_MODELS), z.partialRecord(z.enum(LTX_RESOLUTIONS), z.number().nonnegative().max(100)));
 
 /** The built-in LTX price table with the deployment's overrides (only the prices it names) laid over it. */
+function defaultFormats(list: string | undefined): VideoFormat[] {
+  if (list === undefined) return [...BUILTIN_DEFAULT_FORMATS];
+  try {
+    return parseFormatList(list);
+  } catch (err) {
+    throw new ConfigError(`DEFAULT_FORMATS: ${(err as Error).message}`);
+  }
+}
+
 function ltxPrices(json: string | undefined): LtxPriceTable {
   if (json === undefined) return LTX_PRICES_USD_PER_SECOND;
   let value: unknown;
@@ -169,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...BUILTIN_JOB_DEFAULTS,
       cameraMotion: e.DEFAULT_CAMERA_MOTION,
       musicFile: e.DEFAULT_MUSIC_FILE,
+      formats: defaultFormats(e.DEFAULT_FORMATS),
       model: e.LTX_MODEL,
       resolution: e.LTX_RESOLUTION,
       fps: e.LTX_FPS,

@@ -20,6 +20,7 @@ export function optionsToMetadata(o: JobOptions): Record<string, string> {
     model: o.model,
     resolution: o.resolution,
     fps: String(o.fps),
+    formats: o.formats.join(','),
   };
 }
 
@@ -30,6 +31,8 @@ const metadataSchema = z.object({
   'camera-motion': z.string().optional(),
   duration: z.string().regex(/^\d+$/, 'must be a whole number of seconds').optional(),
   'music-file': z.string().optional(),
+  /** A comma list, `16:9,9:16`: checked as the HTTP body's `formats` array is. */
+  formats: z.string().optional(),
 });
 
 /**
@@ -48,6 +51,7 @@ export function optionsFromMetadata(metadata: Record<string, string>, fallbackTi
     cameraMotion: m['camera-motion'] || undefined,
     duration: m.duration ? Number(m.duration) : undefined,
     musicFile: m['music-file'] || undefined,
+    formats: m.formats ? m.formats.split(',').map((f) => f.trim()) : undefined,
   };
   const parsed = jobOptionsInputSchema.safeParse(input);
   if (!parsed.success) throw toValidationError(parsed.error, input);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MUSIC_FILES, DEFAULT_MUSIC_FILE } from './music';
 import { toValidationError } from './format-zod-error';
+import { BUILTIN_DEFAULT_FORMATS, canonicalFormats, VIDEO_FORMATS, type VideoFormat } from './video-formats';
 
 /** Camera motions LTX-2 accepts (docs.ltx.video). */
 export const CAMERA_MOTIONS = ['dolly_in', 'dolly_out', 'dolly_left', 'dolly_right', 'jib_up', 'jib_down', 'static', 'focus_shift'] as const;
@@ -21,6 +22,14 @@ export const LIMITS = {
   filenameMaxLength: 200,
 } as const;
 
+/** A non-empty set of formats, each named once; kept in the canonical order (16:9, 9:16, 4:5, 1:1). */
+const formatsSchema = z
+  .array(z.enum(VIDEO_FORMATS, { message: `must each be one of ${VIDEO_FORMATS.map((f) => `"${f}"`).join(', ')}` }))
+  .min(1, 'must name at least one format')
+  .max(VIDEO_FORMATS.length)
+  .refine((list) => new Set(list).size === list.length, 'must not name a format twice')
+  .transform((list) => canonicalFormats(list));
+
 /** What a user may choose for a job; everything optional, defaults filled by `resolveJobOptions`. */
 export const jobOptionsInputSchema = z.object({
   title: z.string().trim().min(1).max(LIMITS.titleMaxLength).optional(),
@@ -29,6 +38,7 @@ export const jobOptionsInputSchema = z.object({
   cameraMotion: z.enum(CAMERA_MOTIONS).optional(),
   duration: z.union([z.literal(6), z.literal(8), z.literal(10)]).optional(),
   musicFile: z.enum(MUSIC_FILES).optional(),
+  formats: formatsSchema.optional(),
 });
 export type JobOptionsInput = z.infer<typeof jobOptionsInputSchema>;
 
@@ -46,6 +56,8 @@ export type JobOptions = {
   model: LtxModel;
   resolution: LtxResolution;
   fps: Fps;
+  /** The videos the job makes, canonical order, at least one (video-formats.ts). */
+  formats: VideoFormat[];
 };
 
 /** A deployment's defaults cover every option (model, resolution and fps are not the user's to choose). */
@@ -61,6 +73,7 @@ export const BUILTIN_JOB_DEFAULTS: JobDefaults = {
   model: 'ltx-2-fast',
   resolution: '1920x1080',
   fps: 25,
+  formats: [...BUILTIN_DEFAULT_FORMATS],
 };
 
 /** Fills every default in one place (the user's choice wins over the deployment's defaults). */
@@ -75,6 +88,7 @@ export function resolveJobOptions(input: JobOptionsInput, defaults: JobDefaults)
     model: defaults.model,
     resolution: defaults.resolution,
     fps: defaults.fps,
+    formats: input.formats ?? [...defaults.formats],
   };
 }
 
@@ -89,6 +103,8 @@ const storedOptionsSchema = z.object({
   model: z.enum(LTX_MODELS),
   resolution: z.enum(LTX_RESOLUTIONS),
   fps: z.literal(FPS_VALUES),
+  // Rows written before jobs asked for formats made one 16:9 video.
+  formats: z.array(z.enum(VIDEO_FORMATS)).min(1).default(['16:9']),
 });
 
 /**

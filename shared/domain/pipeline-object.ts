@@ -1,5 +1,6 @@
 import { parseObjectCreatedEvent, type ObjectCreated } from './object-created-event';
-import { ownerFromKey, parseLtxVideoKey, parseUploadImageKey, PREFIXES, titleFromKey, type ClipOrientation, type ImageExtension } from './keys';
+import { ownerFromKey, parseLtxVideoKey, parseUploadImageKey, PREFIXES, titleFromKey, type ImageExtension } from './keys';
+import type { ClipOrientation } from './video-formats';
 
 /**
  * What an Object Created event is to the pipeline, decided once, here, from its key: the steps
@@ -24,13 +25,13 @@ export interface DroppedPhoto extends ObjectCreated {
   title: string;
 }
 
-/** `ltx-videos/{userId}/{jobId}[-{orientation}].mp4`: a base clip the LTX step wrote. */
+/** `ltx-videos/{userId}/{jobId}[-portrait].mp4`: a base clip the LTX step wrote. */
 export interface Clip extends ObjectCreated {
   kind: 'clip';
   userId: string;
   jobId: string;
-  /** Absent for the job's one clip; a job with several formats gets one clip per orientation. */
-  orientation: ClipOrientation | undefined;
+  /** A job gets one clip per orientation its formats need (video-formats.ts). */
+  orientation: ClipOrientation;
 }
 
 /** A key the pipeline does not own (another prefix, or a look-alike under `ltx-videos/`). */

@@ -49,7 +49,7 @@ const CLIP_URL_SECONDS = 3 * 3600;
 export async function runRenderStep(deps: RenderStepDeps, object: PipelineObject): Promise<StepOutcome> {
   if (object.kind !== 'clip') return { outcome: 'skipped', reason: object.kind === 'other' ? object.notOurs : `${object.key} is not a clip` };
   // One clip per job until jobs ask for several formats; a clip of an orientation is not this step's yet.
-  if (object.orientation) return { outcome: 'skipped', jobId: object.jobId, reason: `${object.orientation} clips are not rendered: the job renders from its one clip` };
+  if (object.orientation !== 'landscape') return { outcome: 'skipped', jobId: object.jobId, reason: `${object.orientation} clips are not rendered: the job renders from its one clip` };
   let job = await deps.jobs.get(object.jobId);
   if (!job) return { outcome: 'skipped', jobId: object.jobId, reason: 'no job for this clip' };
   if (job.user_id !== object.userId) return { outcome: 'skipped', jobId: job.id, reason: 'the clip key names another owner' };

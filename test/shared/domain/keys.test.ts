@@ -11,6 +11,10 @@ describe('key layout', () => {
     expect(ltxVideoKey(USER, JOB)).toBe(`ltx-videos/${USER}/${JOB}.mp4`);
     expect(renderKey(USER, JOB)).toBe(`renders/${USER}/${JOB}.mp4`);
     expect(thumbnailKey(USER, JOB)).toBe(`thumbnails/${USER}/${JOB}.jpg`);
+    // 16:9 keeps the keys jobs had before formats; every other format carries its slug.
+    expect(renderKey(USER, JOB, '16:9')).toBe(`renders/${USER}/${JOB}.mp4`);
+    expect(renderKey(USER, JOB, '9:16')).toBe(`renders/${USER}/${JOB}-9x16.mp4`);
+    expect(thumbnailKey(USER, JOB, '4:5')).toBe(`thumbnails/${USER}/${JOB}-4x5.jpg`);
   });
 
   it('parses the keys it builds and refuses look-alikes', () => {
@@ -18,8 +22,10 @@ describe('key layout', () => {
     expect(parseUploadImageKey(`images/${USER}/${JOB}.gif`)).toBeNull();
     expect(parseUploadImageKey(`images/${USER}/../${JOB}.jpg`)).toBeNull();
     expect(parseUploadImageKey('images/Villa Sunset.jpg')).toBeNull();
-    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB))).toEqual({ userId: USER, jobId: JOB, orientation: undefined });
-    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB, 'landscape'))).toEqual({ userId: USER, jobId: JOB, orientation: 'landscape' });
+    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB))).toEqual({ userId: USER, jobId: JOB, orientation: 'landscape' });
+    expect(ltxVideoKey(USER, JOB, 'landscape')).toBe(`ltx-videos/${USER}/${JOB}.mp4`);
+    expect(parseLtxVideoKey(ltxVideoKey(USER, JOB, 'portrait'))).toEqual({ userId: USER, jobId: JOB, orientation: 'portrait' });
+    expect(parseLtxVideoKey(`ltx-videos/${USER}/${JOB}-landscape.mp4`)).toBeNull();
     expect(parseLtxVideoKey(`ltx-videos/${USER}/${JOB}.mov`)).toBeNull();
   });
 

@@ -20,7 +20,7 @@ describe('parsePipelineObject', () => {
   });
 
   it('reads a clip’s owner, job and orientation', () => {
-    expect(parse(`ltx-videos/${USER}/${JOB}.mp4`)).toMatchObject({ kind: 'clip', userId: USER, jobId: JOB, orientation: undefined });
+    expect(parse(`ltx-videos/${USER}/${JOB}.mp4`)).toMatchObject({ kind: 'clip', userId: USER, jobId: JOB, orientation: 'landscape' });
     expect(parse(`ltx-videos/${USER}/${JOB}-portrait.mp4`)).toMatchObject({ kind: 'clip', jobId: JOB, orientation: 'portrait' });
   });
 
