@@ -196,7 +196,7 @@ async function benchFullJob(photo: Buffer) {
 }
 
 async function benchMicro(photo: Buffer) {
-  const { stack, close } = await timedStack({ renderSize: { width: 320, height: 180 }, ltxClipSize: { width: 320, height: 180 } });
+  const { stack, close } = await timedStack({ renderScale: 1 / 6, ltxClipSize: { width: 320, height: 180 } });
   try {
     // S3 PUT start -> handler start, through the same bridge and bus as the pipeline's rules.
     const started = new Map<string, number>();
@@ -240,7 +240,7 @@ async function benchMicro(photo: Buffer) {
 }
 
 async function benchBurst(photo: Buffer) {
-  const { stack, timed, close } = await timedStack({ renderSize: { width: 320, height: 180 }, ltxClipSize: { width: 320, height: 180 } });
+  const { stack, timed, close } = await timedStack({ renderScale: 1 / 6, ltxClipSize: { width: 320, height: 180 } });
   try {
     await bundleTemplate();
     const user = await signIn(stack);

@@ -39,8 +39,8 @@ export interface LocalStackOptions {
   /** Ports of the servers (default: DEFAULT_PORTS, `npm start`'s); tests pass FREE_PORTS. */
   ports?: LocalPorts;
   bucket?: string;
-  /** Render size override (tests render 320x180); default: the job's resolution. */
-  renderSize?: { width: number; height: number };
+  /** Renders every format at this fraction of its size (RENDER_SCALE; tests render at 1/6: 320x180, 180x320, 180x226, 180x180); default: full size. */
+  renderScale?: number;
   /** Render frame-rate override (tests render 10 fps: fewer frames, same length); default: the job's fps. */
   renderFps?: number;
   /**
@@ -165,7 +165,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       RENDERER: 'local',
       // The local demo signs in as an anonymous guest; in AWS guests get none unless the operator says so.
       ANONYMOUS_JOBS_PER_DAY: '10',
-      ...(options.renderSize ? { RENDER_WIDTH: String(options.renderSize.width), RENDER_HEIGHT: String(options.renderSize.height) } : {}),
+      ...(options.renderScale ? { RENDER_SCALE: String(options.renderScale) } : {}),
       ...options.env,
     };
     // The media URLs name the web server's port, known only once it listens: bind it first, and let
@@ -245,7 +245,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       logger: logger.child({ fn: 'render' }),
       renders: clients.renders,
       starter: webhookRenderer,
-      config: { ...config, renderSize: options.renderSize, renderFps: options.renderFps },
+      config: { ...config, renderFps: options.renderFps },
     });
     // The same topology as the AWS stack (shared/domain/pipeline-topology.ts); only the targets are local.
     const routes = wirePipelineRoutes({

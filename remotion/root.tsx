@@ -13,6 +13,7 @@ export const defaultProps: Props = {
   subtitle: 'Sea views · Infinity pool · Five bedrooms',
   musicFile: DEFAULT_MUSIC_FILE,
   clipDurationSeconds: 6,
+  format: '16:9',
 };
 
 /** The video is exactly as long as the clip. Props are checked here too: a bad one fails the render, not a frame. */

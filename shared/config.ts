@@ -50,8 +50,11 @@ const envSchema = z.object({
   PUBLIC_MEDIA_BASE_URL: z.url().optional(),
   CDN_BASE_URL: z.url().optional(),
   RENDERER: z.enum(['local', 'lambda']).default('local'),
-  RENDER_WIDTH: z.coerce.number().int().min(16).max(3840).optional(),
-  RENDER_HEIGHT: z.coerce.number().int().min(16).max(2160).optional(),
+  /** Renders every format at this fraction of its size (tests and previews: 0.1666 gives 320x180 for 16:9); default 1. */
+  RENDER_SCALE: z.coerce.number().gt(0).max(1).optional(),
+  /** Replaced by RENDER_SCALE (one size cannot fit every format): refused with a message saying so. */
+  RENDER_WIDTH: z.string().optional(),
+  RENDER_HEIGHT: z.string().optional(),
   REMOTION_FUNCTION_NAME: z.string().optional(),
   REMOTION_SERVE_URL: z.string().optional(),
   REMOTION_REGION: z.string().optional(),
@@ -88,8 +91,10 @@ export interface PipelineConfig {
   queues: { endpoint: string | undefined; ltxUrl: string | undefined; ltxDeadLetterUrl: string | undefined; renderDeadLetterUrl: string | undefined };
   /** Base URL under which `renders/` and `thumbnails/` keys are served (CloudFront, or the local stack's /media/). */
   publicMediaBaseUrl: string | undefined;
+  /** Every format renders at this fraction of its delivered size (tests render small); undefined: full size. */
+  renderScale: number | undefined;
   renderer:
-    | { kind: 'local'; browserExecutable: string | undefined; width: number | undefined; height: number | undefined }
+    | { kind: 'local'; browserExecutable: string | undefined }
     | { kind: 'lambda'; functionName: string; serveUrl: string; region: string };
   allowedOrigins: string[];
   /** Videos one signed-in user may start in 24 hours (0: no limit). */
@@ -155,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const serviceRoleKey = secretRef('SUPABASE_SERVICE_ROLE_KEY', e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_SERVICE_ROLE_KEY_PARAM);
   if (!serviceRoleKey) throw new ConfigError('SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_SERVICE_ROLE_KEY_PARAM) is required');
+  if (e.RENDER_WIDTH !== undefined || e.RENDER_HEIGHT !== undefined) {
+    throw new ConfigError('RENDER_WIDTH and RENDER_HEIGHT were replaced by RENDER_SCALE, a fraction of each format\'s size (e.g. RENDER_SCALE=0.1666 renders 16:9 at 320x180 and 9:16 at 180x320)');
+  }
   const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');
   let renderer: PipelineConfig['renderer'];
   if (e.RENDERER === 'lambda') {
@@ -163,7 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     renderer = { kind: 'lambda', functionName: e.REMOTION_FUNCTION_NAME, serveUrl: e.REMOTION_SERVE_URL, region: e.REMOTION_REGION ?? e.AWS_REGION };
   } else {
-    renderer = { kind: 'local', browserExecutable: e.REMOTION_BROWSER_EXECUTABLE, width: e.RENDER_WIDTH, height: e.RENDER_HEIGHT };
+    renderer = { kind: 'local', browserExecutable: e.REMOTION_BROWSER_EXECUTABLE };
   }
   return {
     region: e.AWS_REGION,
@@ -190,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventBus: { name: e.EVENT_BUS_NAME, endpoint: e.EVENTBRIDGE_ENDPOINT },
     queues: { endpoint: e.SQS_ENDPOINT, ltxUrl: e.LTX_QUEUE_URL, ltxDeadLetterUrl: e.LTX_DEAD_LETTER_QUEUE_URL, renderDeadLetterUrl: e.RENDER_DEAD_LETTER_QUEUE_URL },
     publicMediaBaseUrl: e.CDN_BASE_URL ?? e.PUBLIC_MEDIA_BASE_URL,
+    renderScale: e.RENDER_SCALE,
     renderer,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     maxJobsPerDay: e.MAX_JOBS_PER_DAY,

@@ -1,4 +1,5 @@
 import { renderKey, thumbnailKey } from '../domain/keys';
+import type { VideoFormat } from '../domain/video-formats';
 import type { VideoJob } from '../domain/video-job';
 import type { ObjectHead, ObjectStore } from '../ports/object-store';
 
@@ -8,10 +9,11 @@ export interface Deliverables {
 }
 
 /**
- * The job's rendered video and poster, when both are in the bucket. Their keys are unique to the job
- * and S3 writes are atomic, so both present means a render finished (whatever the row says).
+ * One format's rendered video and poster, when both are in the bucket. Their keys are unique to the
+ * job and format and S3 writes are atomic, so both present means that format's render finished
+ * (whatever its row says).
  */
-export async function findDeliverables(store: Pick<ObjectStore, 'head'>, job: Pick<VideoJob, 'id' | 'user_id'>): Promise<Deliverables | null> {
-  const [video, poster] = await Promise.all([store.head(renderKey(job.user_id, job.id)), store.head(thumbnailKey(job.user_id, job.id))]);
+export async function findDeliverables(store: Pick<ObjectStore, 'head'>, job: Pick<VideoJob, 'id' | 'user_id'>, format: VideoFormat): Promise<Deliverables | null> {
+  const [video, poster] = await Promise.all([store.head(renderKey(job.user_id, job.id, format)), store.head(thumbnailKey(job.user_id, job.id, format))]);
   return video && poster ? { video, poster } : null;
 }

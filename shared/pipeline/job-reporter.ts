@@ -1,9 +1,12 @@
-import type { DomainEvents } from '../ports/domain-events';
+import type { DomainEvents, JobStatusChanged } from '../ports/domain-events';
 import type { JobStatus } from '../domain/job-status';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
 import type { Logger } from '../ports/logger';
 import { scrubInternals } from '../domain/user-message';
+
+/** What a status change may tell beside the row: the videos made, the formats given up. */
+type StatusExtras = Pick<JobStatusChanged, 'videoUrl' | 'videos' | 'failedFormats'>;
 
 const ACTIVE: readonly JobStatus[] = ['pending_upload', 'queued', 'generating', 'rendering'];
 
@@ -21,7 +24,7 @@ export class JobReporter {
     private readonly minIntervalMs = 1000,
   ) {}
 
-  async statusChanged(job: VideoJob, extra: { videoUrl?: string } = {}): Promise<void> {
+  async statusChanged(job: VideoJob, extra: StatusExtras = {}): Promise<void> {
     this.logger.log('info', `job ${job.status}`, { jobId: job.id, status: job.status, progress: job.progress });
     await this.events.jobStatusChanged({ jobId: job.id, userId: job.user_id, status: job.status, progress: job.progress, ...(job.error ? { error: job.error } : {}), ...extra });
   }
@@ -45,10 +48,10 @@ export class JobReporter {
   }
 
   /** Records a failure the user can read, unless the job already ended. Internals that slipped into `reason` are scrubbed. */
-  async fail(job: Pick<VideoJob, 'id'>, reason: string): Promise<VideoJob | null> {
+  async fail(job: Pick<VideoJob, 'id'>, reason: string, extra: StatusExtras = {}): Promise<VideoJob | null> {
     this.lastWrite.delete(job.id);
     const failed = await this.jobs.updateWhere(job.id, ACTIVE, { status: 'failed', error: scrubInternals(reason) });
-    if (failed) await this.statusChanged(failed);
+    if (failed) await this.statusChanged(failed, extra);
     return failed;
   }
 

@@ -5,6 +5,7 @@ import type { JobStatus } from '../domain/job-status';
 import type { JobStore } from '../ports/job-store';
 import type { VideoJob } from '../domain/video-job';
 import { ltxVideoKey } from '../domain/keys';
+import { clipOrientationsFor } from '../domain/video-formats';
 import { findDeliverables } from './deliverables';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
@@ -68,9 +69,10 @@ export async function sweepStuckJobs(deps: SweepDeps, now = new Date(), olderTha
 }
 
 /**
- * The reconciler: a job still `rendering` whose render and poster are both in the bucket finished
- * its render, but the row was not written (the database failed right then). That needs no deadline:
- * the clip is copied onto itself and the render step, seeing the deliverables, only writes the row.
+ * The reconciler: a job still `rendering` whose every format's render and poster are in the bucket
+ * finished its renders, but the rows were not written (the database failed right then). That needs
+ * no deadline: a clip is copied onto itself and the render step, seeing the deliverables, only writes
+ * the rows. A job with some formats still rendering is left to their webhooks (and to the stale scan).
  */
 async function reconcileFinishedRenders(deps: SweepDeps, result: SweepResult): Promise<void> {
   let rendering: VideoJob[];
@@ -83,8 +85,8 @@ async function reconcileFinishedRenders(deps: SweepDeps, result: SweepResult): P
   }
   for (const job of rendering) {
     try {
-      if (!(await findDeliverables(deps.store, job))) continue;
-      const clipKey = job.ltx_key ?? ltxVideoKey(job.user_id, job.id);
+      if (!(await allDelivered(deps.store, job))) continue;
+      const clipKey = firstClipKey(job);
       if (!(await deps.store.head(clipKey))) continue;
       deps.logger.log('info', 'finished render without its row, redriven from its clip', { jobId: job.id, clipKey });
       await deps.store.touch(clipKey);
@@ -103,12 +105,15 @@ async function redrive(deps: SweepDeps, job: VideoJob, uploadBefore: Date): Prom
     await reporter.fail(job, `The job stopped responding and ran out of attempts (${job.attempts}). ${job.error ?? ''}`.trim());
     return 'failed';
   }
-  const clipKey = job.ltx_key ?? ltxVideoKey(job.user_id, job.id);
+  const clipKey = firstClipKey(job);
   if (job.status === 'rendering' || job.status === 'generating') {
-    if (await exists(clipKey)) {
-      // The clip's event again: a rendering job's render is resumed from its record (finished from
-      // its output, failed, or left running), never started twice; a generating one is rendered.
-      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, status: job.status, finished: Boolean(await findDeliverables(store, job)) });
+    const clipKeys = clipOrientationsFor(job.options.formats).map((o) => ltxVideoKey(job.user_id, job.id, o));
+    if ((await Promise.all(clipKeys.map((k) => exists(k)))).every(Boolean)) {
+      // A clip's event again (every clip the job needs is there): a rendering job's renders are
+      // resumed from their records (each finished from its output, retried, or left running), never
+      // started twice; a generating one is rendered. A job missing a clip is redriven from its photo
+      // below: the LTX step makes only the clips that are missing.
+      logger.log('info', 'stuck job redriven from its clip', { jobId: job.id, clipKey, status: job.status, finished: await allDelivered(store, job) });
       await store.touch(clipKey);
       return 'redriven';
     }
@@ -128,4 +133,14 @@ async function redrive(deps: SweepDeps, job: VideoJob, uploadBefore: Date): Prom
   logger.log('info', 'stuck job redriven from its photo', { jobId: job.id, from: job.status });
   await store.touch(job.source_key!);
   return 'redriven';
+}
+
+/** The key the render step is redriven through: the job's first clip (landscape when it has one). */
+function firstClipKey(job: VideoJob): string {
+  return ltxVideoKey(job.user_id, job.id, clipOrientationsFor(job.options.formats)[0]);
+}
+
+async function allDelivered(store: Pick<ObjectStore, 'head'>, job: VideoJob): Promise<boolean> {
+  const found = await Promise.all(job.options.formats.map((f) => findDeliverables(store, job, f)));
+  return found.every(Boolean);
 }

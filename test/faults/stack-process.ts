@@ -23,7 +23,7 @@ const logger = createReadableLogger({ level: 'debug', fields: { pid: process.pid
 const stack = await startLocalStack({
   dataDir: options.dataDir,
   ports: options.ports,
-  renderSize: { width: 320, height: 180 },
+  renderScale: 1 / 6,
     renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
   queueVisibilityTimeoutSeconds: 5,

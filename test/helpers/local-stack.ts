@@ -15,14 +15,14 @@ export const TEST_STACK_SETTINGS = {
   // outlast any handler run in a test, as AWS requires it to outlast the function's timeout, or
   // SQS hands the same photo to a second invocation.
   queueVisibilityTimeoutSeconds: 5,
-  renderSize: { width: 320, height: 180 },
+  renderScale: 1 / 6,
   renderFps: 10,
   ltxClipSize: { width: 320, height: 180 },
 } satisfies Partial<LocalStackOptions>;
 
 /**
  * A whole local stack for a test file: every server on a free port, state in memory, renders at
- * 320x180 and LTX clips made small, quick retries, auth limits raised for the users tests sign in.
+ * a sixth of each format's size (320x180 for 16:9) and LTX clips made small, quick retries, auth limits raised for the users tests sign in.
  * On the suite's PostgreSQL backend its Supabase API gets a fresh database, dropped by stop().
  * Log lines are kept for assertions (and printed when VERBOSE=1).
  */

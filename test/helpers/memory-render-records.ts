@@ -1,4 +1,5 @@
 import { isRenderInFlight, type RenderPatch, type RenderStatus, type VideoRender } from '../../shared/domain/video-render';
+import type { VideoFormat } from '../../shared/domain/video-formats';
 import type { RenderRecords } from '../../shared/ports/render-records';
 
 /** RenderRecords over a Map, for in-process tests; the same contract as SupabaseRenderRecords. */
@@ -6,32 +7,32 @@ export class MemoryRenderRecords implements RenderRecords {
   readonly rows = new Map<string, VideoRender>();
   constructor(private readonly now: () => Date = () => new Date()) {}
 
-  private key(jobId: string, format: string): string {
+  private key(jobId: string, format: VideoFormat): string {
     return `${jobId}/${format}`;
   }
 
-  async get(jobId: string, format: string): Promise<VideoRender | null> {
+  async get(jobId: string, format: VideoFormat): Promise<VideoRender | null> {
     const row = this.rows.get(this.key(jobId, format));
     return row ? { ...row } : null;
   }
 
-  async reserve(jobId: string, format: string, abandonedBefore: Date): Promise<VideoRender | null> {
+  async reserve(jobId: string, format: VideoFormat, abandonedBefore: Date): Promise<VideoRender | null> {
     const stamp = this.now().toISOString();
     const current = this.rows.get(this.key(jobId, format));
     if (!current) {
-      const row: VideoRender = { job_id: jobId, format, status: 'starting', attempt: 1, render_id: null, bucket_name: null, error: null, cost_usd: null, started_at: stamp, updated_at: stamp, finished_at: null };
+      const row: VideoRender = { job_id: jobId, format, status: 'starting', attempt: 1, render_id: null, bucket_name: null, error: null, retryable: true, cost_usd: null, started_at: stamp, updated_at: stamp, finished_at: null };
       this.rows.set(this.key(jobId, format), row);
       return { ...row };
     }
-    const ended = current.status === 'failed' || current.status === 'timeout';
+    const ended = (current.status === 'failed' || current.status === 'timeout') && current.retryable;
     const abandoned = current.status === 'starting' && new Date(current.updated_at) < abandonedBefore;
     if (!ended && !abandoned) return null;
-    const row: VideoRender = { ...current, status: 'starting', attempt: current.attempt + 1, render_id: null, bucket_name: null, error: null, cost_usd: null, finished_at: null, started_at: stamp, updated_at: stamp };
+    const row: VideoRender = { ...current, status: 'starting', attempt: current.attempt + 1, render_id: null, bucket_name: null, error: null, retryable: true, cost_usd: null, finished_at: null, started_at: stamp, updated_at: stamp };
     this.rows.set(this.key(jobId, format), row);
     return { ...row };
   }
 
-  async updateWhere(jobId: string, format: string, from: readonly RenderStatus[], patch: RenderPatch, renderId?: string): Promise<VideoRender | null> {
+  async updateWhere(jobId: string, format: VideoFormat, from: readonly RenderStatus[], patch: RenderPatch, renderId?: string): Promise<VideoRender | null> {
     const current = this.rows.get(this.key(jobId, format));
     if (!current || !from.includes(current.status)) return null;
     if (renderId !== undefined && current.render_id !== renderId) return null;

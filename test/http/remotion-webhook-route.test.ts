@@ -52,7 +52,7 @@ describe('POST /webhooks/remotion', () => {
     const { body, signature } = signed(await h.starter.complete());
     const first = await post(body, signature);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await first.json()).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
     const replayed = await post(body, signature);
     expect(replayed.status).toBe(200);
     expect(await replayed.json()).toMatchObject({ outcome: 'ignored', reason: 'job is completed' });
@@ -83,7 +83,7 @@ describe('POST /webhooks/remotion', () => {
     const late = signed(await h.starter.complete(first));
     const res = await post(late.body, late.signature);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the job's current render` });
+    expect(await res.json()).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the 16:9 render of the job` });
     expect((await h.jobs.get(job.id))?.status).toBe('rendering');
   });
 
@@ -91,8 +91,8 @@ describe('POST /webhooks/remotion', () => {
     const job = await renderingJob();
     const { body, signature } = signed(h.starter.fail(undefined, 'Chromium crashed'));
     const res = await post(body, signature, 'error');
-    expect(await res.json()).toEqual({ outcome: 'retrying', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
+    expect(await res.json()).toEqual({ outcome: 'retrying', jobId: job.id, format: '16:9' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
   });
 
   it('a signed body that is not a webhook of this pipeline is a 400 naming what is wrong', async () => {

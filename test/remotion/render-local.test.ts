@@ -24,7 +24,7 @@ describe('LocalRemotionRenderer at 320x180, 1 s', () => {
 
   const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
     jobId: 'job-1',
-    props: { clipUrl: served.url, title: 'Villa Serena', subtitle: 'Sea views · Infinity pool', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 1 },
+    props: { clipUrl: served.url, title: 'Villa Serena', subtitle: 'Sea views · Infinity pool', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 1, format: '16:9' },
     width: W,
     height: H,
     fps: FPS,

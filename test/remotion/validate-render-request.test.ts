@@ -5,7 +5,7 @@ import type { RenderRequest } from '../../shared/ports/renderer';
 
 const good = (): RenderRequest => ({
   jobId: 'j',
-  props: { clipUrl: 'http://127.0.0.1:9000/bucket/ltx-videos/u/j.mp4?X-Amz-Signature=abc', title: 'Villa', subtitle: '', musicFile: 'golden-hour.mp3', clipDurationSeconds: 6 },
+  props: { clipUrl: 'http://127.0.0.1:9000/bucket/ltx-videos/u/j.mp4?X-Amz-Signature=abc', title: 'Villa', subtitle: '', musicFile: 'golden-hour.mp3', clipDurationSeconds: 6, format: '16:9' },
   width: 1920,
   height: 1080,
   fps: 25,

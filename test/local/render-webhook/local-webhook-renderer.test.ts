@@ -11,8 +11,8 @@ const SECRET = 'local-secret-0123456789abcdef';
 const JOB = '7d1f3c2a-1b2c-4d5e-8f90-123456789abc';
 const request: StartRenderRequest = {
   jobId: JOB,
-  customData: { jobId: JOB, format: 'landscape' },
-  props: { clipUrl: 'http://127.0.0.1/clip.mp4', title: 'Villa', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6 },
+  customData: { jobId: JOB, format: '16:9' },
+  props: { clipUrl: 'http://127.0.0.1/clip.mp4', title: 'Villa', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6, format: '16:9' },
   width: 320,
   height: 180,
   fps: 10,
@@ -75,7 +75,7 @@ describe('LocalWebhookRenderer (Remotion Lambda on the laptop)', () => {
     expect(headers['x-remotion-status']).toBe('success');
     expect(() => validateWebhookSignature({ secret: SECRET, body: JSON.parse(body), signatureHeader: headers['x-remotion-signature']! })).not.toThrow();
     const payload = remotionWebhookSchema.parse(JSON.parse(body));
-    expect(payload).toMatchObject({ type: 'success', renderId: started.renderId, customData: { jobId: JOB, format: 'landscape' }, outputFile: request.videoKey });
+    expect(payload).toMatchObject({ type: 'success', renderId: started.renderId, customData: { jobId: JOB, format: '16:9' }, outputFile: request.videoKey });
     expect(await local.state(started)).toEqual({ state: 'done', costUsd: 0 });
   });
 

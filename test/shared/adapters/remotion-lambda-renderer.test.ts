@@ -116,8 +116,8 @@ function recordingLogger(): Logger & { lines: Array<{ level: LogLevel; message: 
 const JOB = '7d1f3c2a-1b2c-4d5e-8f90-123456789abc';
 const request = (over: Partial<StartRenderRequest> = {}): StartRenderRequest => ({
   jobId: JOB,
-  customData: { jobId: JOB, format: 'landscape' },
-  props: { clipUrl: 'https://bucket.s3.amazonaws.com/ltx-videos/u/job-1.mp4?X-Amz-Signature=abc', title: 'Villa Nismara', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6 },
+  customData: { jobId: JOB, format: '16:9' },
+  props: { clipUrl: 'https://bucket.s3.amazonaws.com/ltx-videos/u/job-1.mp4?X-Amz-Signature=abc', title: 'Villa Nismara', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6, format: '16:9' },
   width: 1920,
   height: 1080,
   fps: 25,
@@ -156,7 +156,7 @@ describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
       privacy: 'no-acl',
       overwrite: true,
       outName: { bucketName: 'villa-video-media-123', key: 'renders/u/job-1.mp4' },
-      webhook: { url: base.webhook.url, secret: base.webhook.secret, customData: { jobId: JOB, format: 'landscape' } },
+      webhook: { url: base.webhook.url, secret: base.webhook.secret, customData: { jobId: JOB, format: '16:9' } },
       deleteAfter: '7-days',
       licenseKey: 'rm-license-1',
       forceWidth: 1920,

@@ -3,7 +3,6 @@ import { UpstreamError, ValidationError } from '../../../shared/domain/errors';
 import { ltxVideoKey, renderKey, thumbnailKey } from '../../../shared/domain/keys';
 import { runRenderStep } from '../../../shared/pipeline/run-render-step';
 import { databaseDown } from '../../helpers/memory-job-store';
-import { DEFAULT_RENDER_FORMAT } from '../../../shared/domain/video-render';
 import { CLIP_BYTES } from '../../helpers/pipeline-fakes';
 import { OTHER_USER, pipelineHarness, USER, type PipelineHarness } from '../../helpers/pipeline-harness';
 
@@ -29,8 +28,8 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(h.starter.starts).toHaveLength(1);
     expect(h.starter.starts[0]).toMatchObject({
       jobId: job.id,
-      customData: { jobId: job.id, format: DEFAULT_RENDER_FORMAT },
-      props: { clipUrl: await h.store.presignGet(clipKey), title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 8 },
+      customData: { jobId: job.id, format: '16:9' },
+      props: { clipUrl: await h.store.presignGet(clipKey), title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 8, format: '16:9' },
       width: 1920,
       height: 1080,
       fps: 25,
@@ -40,10 +39,10 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     });
     expect(h.renderer.requests).toHaveLength(0);
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering' });
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'rendering', render_id: 'render-1', bucket_name: 'remotionlambda-useast1-test', attempt: 1, cost_usd: 0.001 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'rendering', render_id: 'render-1', bucket_name: 'remotionlambda-useast1-test', attempt: 1, cost_usd: 0.001 });
 
     h.clock.advance(95_000);
-    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
     const row = await h.jobs.getGeneratedVideo(job.id);
     expect(row).toMatchObject({
       id: job.id,
@@ -59,16 +58,16 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(row!.file_size_mb).toBe(Math.round(((CLIP_BYTES.length + job.id.length) / 1048576) * 100) / 100);
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', progress: 100, error: null, generated_video_id: job.id });
     // Remotion's reported cost is added to the poster's.
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded', cost_usd: 0.021 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'succeeded', cost_usd: 0.021 });
     // ...and goes on the job with its completion, beside the clip's LTX cost (8 s × $0.04).
     expect(await h.jobs.get(job.id)).toMatchObject({ ltx_cost_usd: 0.32, render_cost_usd: 0.021 });
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
   });
 
-  it('renders at the configured test size and frame rate when set', async () => {
+  it('renders at the configured scale of the format’s size and frame rate when set', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
-    await runRenderStep({ ...h.renderDeps, config: { ...h.config, renderSize: { width: 320, height: 180 }, renderFps: 10 } }, h.objectAt(clipKey));
+    await runRenderStep({ ...h.renderDeps, config: { ...h.config, renderScale: 1 / 6, renderFps: 10 } }, h.objectAt(clipKey));
     expect(h.starter.starts[0]).toMatchObject({ width: 320, height: 180, fps: 10 });
     await h.webhook(await h.starter.complete());
     expect((await h.jobs.getGeneratedVideo(job.id))?.resolution).toBe('320x180');
@@ -97,7 +96,7 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(await h.jobs.get(job.id)).toMatchObject({ status: 'completed', render_cost_usd: 0.021 });
     expect(h.starter.starts).toHaveLength(1);
     // Its slot is free again: the row no longer counts against the render limit.
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'succeeded' });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'succeeded' });
     expect(await h.renders.countInFlight(new Date(0))).toBe(0);
   });
 
@@ -106,7 +105,7 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     const { job, clipKey } = await jobWithClip(h);
     // The render step recorded the start, then its function died (nothing after the start matters).
     await h.render(clipKey);
-    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
     expect(h.starter.starts).toHaveLength(1);
   });
 
@@ -116,7 +115,7 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     await h.render(clipKey);
     h.starter.states.clear();
     expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ attempt: 2, render_id: 'render-2', status: 'rendering' });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ attempt: 2, render_id: 'render-2', status: 'rendering' });
     expect(await h.render(clipKey, 'CopyObject')).toMatchObject({ outcome: 'skipped', reason: 'render render-2 is running; its webhook finishes the job' });
     expect(h.starter.starts).toHaveLength(2);
   });
@@ -139,7 +138,7 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
   it('a start whose record was never written (the process died inside the call) is not started again until it is abandoned', async () => {
     h = pipelineHarness();
     const { job, clipKey } = await jobWithClip(h);
-    await h.renders.reserve(job.id, DEFAULT_RENDER_FORMAT, new Date(0));
+    await h.renders.reserve(job.id, '16:9', new Date(0));
     await h.jobs.updateWhere(job.id, ['generating'], { status: 'rendering', attempts: 1 });
     expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'render is starting' });
     expect(h.starter.starts).toHaveLength(0);
@@ -179,9 +178,9 @@ describe('runRenderStep: failures and limits', () => {
     h.starter.failures.push(new UpstreamError('remotion', 'renderMediaOnLambda failed: Rate Exceeded', { retryable: true }));
     await expect(h.render(clipKey)).rejects.toThrow('Rate Exceeded');
     // The job's row has the user's sentence; the render row and the log have the whole error.
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', attempts: 1, error: 'Retrying after: Rendering the final video failed. Try again later; if it fails again, contact support.' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 1, error: 'Retrying after: Rendering the final video failed. Try again later; if it fails again, contact support.' });
     expect(await h.render(clipKey)).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ status: 'rendering', attempt: 2 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'rendering', attempt: 2 });
     expect(h.starter.starts).toHaveLength(2);
   });
 
@@ -198,16 +197,16 @@ describe('runRenderStep: failures and limits', () => {
     const { job, clipKey } = await jobWithClip(h);
     await h.render(clipKey);
     const first = h.starter.renderId();
-    expect(await h.webhook(h.starter.fail(first, 'Chromium crashed'))).toEqual({ outcome: 'retrying', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
+    expect(await h.webhook(h.starter.fail(first, 'Chromium crashed'))).toEqual({ outcome: 'retrying', jobId: job.id, format: '16:9' });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', error: 'Retrying after: Remotion failed to render: Chromium crashed' });
     // The clip is copied onto itself: its event brings the next attempt at once.
     expect(h.store.touched).toEqual([clipKey]);
     expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
     expect(h.starter.starts).toHaveLength(2);
     // The first render's success arriving late is not the job's render any more.
-    expect(await h.webhook(await h.starter.complete(first))).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the job's current render` });
+    expect(await h.webhook(await h.starter.complete(first))).toMatchObject({ outcome: 'ignored', reason: `late: render ${first} is not the 16:9 render of the job` });
     expect((await h.jobs.get(job.id))?.status).toBe('rendering');
-    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(await h.starter.complete())).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
   });
 
   it('a replayed webhook is acknowledged and changes nothing', async () => {
@@ -215,10 +214,10 @@ describe('runRenderStep: failures and limits', () => {
     const { job, clipKey } = await jobWithClip(h);
     await h.render(clipKey);
     const success = await h.starter.complete();
-    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
     expect(await h.webhook(success)).toMatchObject({ outcome: 'ignored', reason: 'job is completed' });
     // Remotion's cost counted once: neither the render's record nor the job's doubled by the repeat.
-    expect(await h.renders.get(job.id, DEFAULT_RENDER_FORMAT)).toMatchObject({ cost_usd: 0.021 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ cost_usd: 0.021 });
     expect(await h.jobs.get(job.id)).toMatchObject({ render_cost_usd: 0.021 });
     expect(h.jobs.videos.size).toBe(1);
     expect(h.events.statusesOf(job.id)).toEqual(['generating', 'rendering', 'completed']);
@@ -231,7 +230,8 @@ describe('runRenderStep: failures and limits', () => {
       await h.render(clipKey);
       await h.webhook(h.starter.timeout());
     }
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', attempts: 3, error: `Rendering failed after 3 attempts: Remotion timed out rendering (render render-3)` });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', error: `Rendering failed after 3 attempts: Remotion timed out rendering (render render-3)` });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'timeout', attempt: 3 });
     expect(await h.render(clipKey)).toMatchObject({ outcome: 'skipped', reason: 'job is failed' });
     expect(h.starter.starts).toHaveLength(3);
   });
@@ -242,7 +242,7 @@ describe('runRenderStep: failures and limits', () => {
     await h.render(clipKey);
     const success = await h.starter.complete();
     h.store.objects.delete(thumbnailKey(USER, job.id));
-    expect(await h.webhook(success)).toEqual({ outcome: 'retrying', jobId: job.id });
+    expect(await h.webhook(success)).toEqual({ outcome: 'retrying', jobId: job.id, format: '16:9' });
     expect(h.jobs.videos.size).toBe(0);
   });
 
@@ -274,7 +274,7 @@ describe('runRenderStep: failures and limits', () => {
     h.jobs.fault = (op) => (op === 'insertGeneratedVideo' ? databaseDown('insert of generated_videos') : undefined);
     await expect(h.webhook(success)).rejects.toMatchObject({ retryable: true });
     h.jobs.fault = undefined;
-    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id });
+    expect(await h.webhook(success)).toEqual({ outcome: 'completed', jobId: job.id, format: '16:9' });
     expect(h.jobs.videos.size).toBe(1);
   });
 });

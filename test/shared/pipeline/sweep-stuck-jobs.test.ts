@@ -39,8 +39,10 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     h.clock.advance(STUCK);
     expect(await h.sweep()).toMatchObject({ redriven: 1 });
     expect(h.store.touched).toEqual([clipKey]);
+    // The job stays claimed (claimed once); the missing render is reserved and started.
     expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 1 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'rendering', attempt: 1 });
     expect(h.starter.starts).toHaveLength(1);
   });
 
@@ -66,8 +68,9 @@ describe('sweepStuckJobs: restarts a job from its last durable artefact', () => 
     h.starter.states.set('render-1', { state: 'failed', reason: 'render render-1 failed: Chromium crashed', retryable: true });
     // The same delivery records the failure and starts the next attempt.
     expect(await h.render(clipKey, 'CopyObject')).toEqual({ outcome: 'done', jobId: job.id });
-    expect(await h.renders.get(job.id, 'landscape')).toMatchObject({ status: 'rendering', attempt: 2, render_id: 'render-2' });
-    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 2 });
+    expect(await h.renders.get(job.id, '16:9')).toMatchObject({ status: 'rendering', attempt: 2, render_id: 'render-2' });
+    // Retries count on the format's render row; the job was claimed once.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'rendering', attempts: 1 });
     expect(h.starter.starts).toHaveLength(2);
   });
 

@@ -78,6 +78,7 @@ describe.each(Object.keys(stores))('%s', (name) => {
         attempts: 0,
         ltx_request_id: null,
         generated_video_id: null,
+        generated_video_ids: null,
         ltx_cost_usd: null,
         render_cost_usd: null,
       });
@@ -158,6 +159,14 @@ describe.each(Object.keys(stores))('%s', (name) => {
       const costed = await store.updateWhere(job.id, ['completed'], { ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
       expect(costed).toMatchObject({ status: 'completed', ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
       expect(await store.get(job.id)).toMatchObject({ ltx_cost_usd: 0.32, render_cost_usd: 0.0123 });
+    });
+
+    it('stores the ids of a job\'s videos as a list, in the order given', async () => {
+      const job = await store.createIfAbsent(newJob({ status: 'rendering' }));
+      const ids = [job.id, randomUUID(), randomUUID()];
+      const done = await store.updateWhere(job.id, ['rendering'], { status: 'completed', generated_video_id: job.id, generated_video_ids: ids });
+      expect(done).toMatchObject({ status: 'completed', generated_video_id: job.id, generated_video_ids: ids });
+      expect((await store.get(job.id))?.generated_video_ids).toEqual(ids);
     });
 
     it('returns null for an unknown job', async () => {
