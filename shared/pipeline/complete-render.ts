@@ -78,7 +78,8 @@ export async function settleJob(deps: CompleteRenderDeps, job: VideoJob, progres
   if (standings.some((s) => s === 'pending' || s === 'in_flight')) {
     const share = formats.map((f, i) => (standings[i] === 'succeeded' || standings[i] === 'given_up' ? 1 : (progress.get(f) ?? 0)));
     const mean = share.reduce((a, b) => a + b, 0) / formats.length;
-    await deps.reporter.progress(job.id, 'rendering', RENDER_PROGRESS_FROM + RENDER_PROGRESS_SPAN * mean);
+    // Nothing moved yet (the renders were just started): the claim wrote the bar's start.
+    if (mean > 0) await deps.reporter.progress(job.id, 'rendering', RENDER_PROGRESS_FROM + RENDER_PROGRESS_SPAN * mean);
     return { state: 'waiting' };
   }
   const videos: Array<{ format: VideoFormat; row: GeneratedVideo }> = [];

@@ -139,4 +139,6 @@ export const TEST_CONFIG = {
   stuckJobMinutes: 15,
   publicMediaBaseUrl: 'https://cdn.example.test/',
   maxConcurrentRenders: 30,
+  /** Full size unless a test renders small (the step tests check the sizes asked for; nothing is rendered). */
+  renderScale: undefined as number | undefined,
 } satisfies Partial<PipelineConfig>;
