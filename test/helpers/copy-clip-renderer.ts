@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { VideoFormat } from '../../shared/domain/video-formats';
 import type { ObjectStore } from '../../shared/ports/object-store';
 import type { Renderer, RenderRequest, RenderResult } from '../../shared/ports/renderer';
 
@@ -13,7 +14,10 @@ const DEFAULT_POSTER = 'remotion/public/sample/villa-small.jpg';
  * test/faults/crash-restart and test/web/app.
  */
 export class CopyClipRenderer implements Renderer {
+  /** The job of each render done, one entry per format. */
   readonly rendered: string[] = [];
+  /** Each render done, with its format and size (a multi-format job has one per format). */
+  readonly renders: Array<{ jobId: string; format: VideoFormat; width: number; height: number; clipUrl: string }> = [];
   running = 0;
   /** Called as each render starts (tests switch faults on here). */
   onRender: ((jobId: string) => void) | undefined;
@@ -49,6 +53,7 @@ export class CopyClipRenderer implements Renderer {
       await this.store.put(request.thumbnailKey, this.poster, { contentType: 'image/jpeg', contentLength: this.poster.length });
       request.onProgress?.(1);
       this.rendered.push(request.jobId);
+      this.renders.push({ jobId: request.jobId, format: request.props.format, width: request.width, height: request.height, clipUrl: request.props.clipUrl });
       return {
         videoKey: request.videoKey,
         thumbnailKey: request.thumbnailKey,

@@ -3,6 +3,7 @@ import { createSupabaseClient } from '../../shared/adapters/supabase/create-supa
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { FREE_PORTS } from '../../local/local-ports';
 import { recordingLogger } from './recording-logger';
+import { generatedVideoId } from '../../shared/domain/derived-job-id';
 import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 import { TEST_AUTH_RATE_LIMITS } from '../local/supabase/supabase-test-helpers';
 import { backendOptions } from './test-database';
@@ -68,10 +69,14 @@ export async function waitForJobEnd(stack: LocalStack, jobId: string, timeoutMs 
   }
 }
 
+/** The job's `generated_videos` rows written so far, one per format made, in the job's (canonical) format order. */
 export async function generatedVideos(stack: LocalStack, jobId: string): Promise<GeneratedVideo[]> {
-  const { data, error } = await stack.clients.supabase.from('generated_videos').select('*').eq('id', jobId);
+  const formats = (await stack.clients.jobs.get(jobId))?.options.formats ?? ['16:9'];
+  const ids = formats.map((f) => generatedVideoId(jobId, f, formats));
+  const { data, error } = await stack.clients.supabase.from('generated_videos').select('*').in('id', ids);
   if (error) throw new Error(error.message);
-  return data as GeneratedVideo[];
+  const rows = data as GeneratedVideo[];
+  return ids.flatMap((id) => rows.filter((r) => r.id === id));
 }
 
 /** Asks for an upload and PUTs the bytes as a browser would. */

@@ -167,7 +167,7 @@ function defined<T extends object>(value: T): T {
 }
 
 /** What the Supabase store throws for a constraint the database enforces (PostgREST answers 409/400, not retried). */
-function constraintViolation(code: string, message: string): UpstreamError {
+export function constraintViolation(code: string, message: string): UpstreamError {
   return new UpstreamError('supabase', `database write failed: ${message}`, { status: code === '23505' ? 409 : 400, retryable: false, code });
 }
 

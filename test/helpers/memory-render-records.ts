@@ -1,5 +1,6 @@
 import { isRenderInFlight, type RenderPatch, type RenderStatus, type VideoRender } from '../../shared/domain/video-render';
-import type { VideoFormat } from '../../shared/domain/video-formats';
+import { isVideoFormat, type VideoFormat } from '../../shared/domain/video-formats';
+import { constraintViolation } from './memory-job-store';
 import type { RenderRecords } from '../../shared/ports/render-records';
 
 /** RenderRecords over a Map, for in-process tests; the same contract as SupabaseRenderRecords. */
@@ -20,6 +21,8 @@ export class MemoryRenderRecords implements RenderRecords {
     const stamp = this.now().toISOString();
     const current = this.rows.get(this.key(jobId, format));
     if (!current) {
+      // As the table's check: a format is one of the VideoFormat ids.
+      if (!isVideoFormat(format)) throw constraintViolation('23514', `new row for relation "video_renders" violates check constraint "video_renders_format_check"`);
       const row: VideoRender = { job_id: jobId, format, status: 'starting', attempt: 1, render_id: null, bucket_name: null, error: null, retryable: true, cost_usd: null, started_at: stamp, updated_at: stamp, finished_at: null };
       this.rows.set(this.key(jobId, format), row);
       return { ...row };
