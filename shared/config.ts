@@ -160,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const serviceRoleKey = secretRef('SUPABASE_SERVICE_ROLE_KEY', e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_SERVICE_ROLE_KEY_PARAM);
   if (!serviceRoleKey) throw new ConfigError('SUPABASE_SERVICE_ROLE_KEY (or SUPABASE_SERVICE_ROLE_KEY_PARAM) is required');
-  if (e.RENDER_WIDTH !== undefined || e.RENDER_HEIGHT !== undefined) {
+  if (e.RENDER_WIDTH || e.RENDER_HEIGHT) {
     throw new ConfigError('RENDER_WIDTH and RENDER_HEIGHT were replaced by RENDER_SCALE, a fraction of each format\'s size (e.g. RENDER_SCALE=0.1666 renders 16:9 at 320x180 and 9:16 at 180x320)');
   }
   const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');

@@ -17,6 +17,15 @@ describe('configuration', () => {
     expect(c.allowedOrigins).toEqual(['*']);
   });
 
+  it('renders at a fraction of each format\'s size with RENDER_SCALE, and refuses the old fixed RENDER_WIDTH/HEIGHT naming the setting that replaced them', () => {
+    expect(loadConfig(base).renderScale).toBeUndefined();
+    expect(loadConfig({ ...base, RENDER_SCALE: '0.1666' }).renderScale).toBe(0.1666);
+    expect(() => loadConfig({ ...base, RENDER_SCALE: '0' })).toThrow(/RENDER_SCALE/);
+    expect(() => loadConfig({ ...base, RENDER_SCALE: '2' })).toThrow(/RENDER_SCALE/);
+    expect(() => loadConfig({ ...base, RENDER_WIDTH: '320', RENDER_HEIGHT: '180' })).toThrow(/RENDER_WIDTH and RENDER_HEIGHT were replaced by RENDER_SCALE/);
+    expect(loadConfig({ ...base, RENDER_WIDTH: '' }).renderScale).toBeUndefined();
+  });
+
   it('takes secrets as SSM parameter names in the cloud', () => {
     const c = loadConfig({ ...base, SUPABASE_SERVICE_ROLE_KEY: undefined, SUPABASE_SERVICE_ROLE_KEY_PARAM: '/villa/supabase-service-role-key', LTX_API_KEY_PARAM: '/villa/ltx' });
     expect(c.supabase.serviceRoleKey).toEqual({ ssmParameter: '/villa/supabase-service-role-key' });
