@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack';
+import type { ObjectCreatedNotification } from '../../local/s3/start-object-store';
+import { generatedVideoId } from '../../shared/domain/derived-job-id';
+import { ltxVideoKey, parseLtxVideoKey } from '../../shared/domain/keys';
+import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
+import type { VideoFormat } from '../../shared/domain/video-formats';
+import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
+import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd } from '../helpers/local-stack';
+
+/**
+ * A job with three formats through the whole local stack (object store, event bus, queues, the render
+ * webhook route, the Supabase API): one render and one `generated_videos` row per format, one
+ * completion, with every clip event delivered twice. The "render" is CopyClipRenderer (Remotion's
+ * layouts per format are tested in test/remotion). Where the LTX step writes only the landscape clip,
+ * the test writes the portrait one beside it, as the LTX step does once it makes portrait clips.
+ */
+
+let stack: LocalStack;
+let copier: CopyClipRenderer;
+
+beforeAll(async () => {
+  ({ stack } = await startTestStack({ renderer: ({ store }) => (copier = new CopyClipRenderer(store)) }));
+  stack.objectStore.onObjectCreated((n) => void onCreated(n));
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function onCreated(n: ObjectCreatedNotification): Promise<void> {
+  const clip = parseLtxVideoKey(n.key);
+  if (!clip) return;
+  // Every clip event twice.
+  stack.bus.putEvent(buildObjectCreatedEvent({ bucket: n.bucket, key: n.key, size: n.size, etag: n.etag, sequencer: n.sequencer, reason: n.reason }));
+  const portraitKey = ltxVideoKey(clip.userId, clip.jobId, 'portrait');
+  if (clip.orientation === 'landscape' && !(await stack.clients.store.head(portraitKey))) {
+    const bytes = Buffer.from(await (await fetch(await stack.clients.store.presignGet(n.key, 600))).arrayBuffer());
+    await stack.clients.store.put(portraitKey, bytes, { contentType: 'video/mp4', contentLength: bytes.length });
+  }
+}
+
+describe('a job with several formats on the local stack', () => {
+  it('one render and one row per format, one completion', async () => {
+    const formats: VideoFormat[] = ['16:9', '9:16', '1:1'];
+    const user = await signInUser(stack);
+    const photo = await readFile('remotion/public/sample/villa-small.jpg');
+    const { jobId } = await uploadPhoto(stack, user.accessToken, photo, { formats });
+    const job = await waitForJobEnd(stack, jobId, 60_000);
+    await stack.idle();
+    const ids = formats.map((f) => generatedVideoId(jobId, f, formats));
+    expect(job).toMatchObject({ status: 'completed', error: null, generated_video_id: jobId, generated_video_ids: ids });
+    const rows = await generatedVideos(stack, jobId);
+    expect(rows.map((r) => [r.id, r.resolution, r.filename])).toEqual([
+      [ids[0], '320x180', `${jobId}.mp4`],
+      [ids[1], '180x320', `${jobId}-9x16.mp4`],
+      [ids[2], '180x180', `${jobId}-1x1.mp4`],
+    ]);
+    const renders = copier.renders.filter((r) => r.jobId === jobId);
+    expect(renders.map((r) => r.format).sort()).toEqual(['16:9', '1:1', '9:16']);
+    for (const r of renders) expect(r.clipUrl.includes('-portrait.mp4')).toBe(r.format !== '16:9');
+    // The user reads their own rows (row-level security), each format's video served.
+    const { data } = await user.client.from('generated_videos').select('id').in('id', ids);
+    expect(data?.map((r) => r.id).sort()).toEqual([...ids].sort());
+    for (const r of rows) expect((await fetch(r.video_url)).status).toBe(200);
+  });
+});
