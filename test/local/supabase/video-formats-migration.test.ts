@@ -7,12 +7,12 @@ import { DEFAULT_MIGRATIONS_DIR, startSupabaseLocal, type SupabaseLocal } from '
 import { backendOptions } from '../../helpers/test-database';
 
 /**
- * The formats migration (supabase/migrations/20250601000800_video_formats_renders.sql) on a database
+ * The formats migration (supabase/migrations/20250601001000_video_formats_renders.sql) on a database
  * that already holds a job rendering its one format under the old name: the row becomes '16:9' and
  * keeps its render, and the old name is refused from then on.
  */
 
-const FORMATS_MIGRATION = '20250601000800_video_formats_renders.sql';
+const FORMATS_MIGRATION = '20250601001000_video_formats_renders.sql';
 let dir: string;
 let backend: Awaited<ReturnType<typeof backendOptions>>;
 let local: SupabaseLocal | undefined;
