@@ -17,7 +17,7 @@ import type { StepOutcome } from './step-outcome';
 import { chooseImageUri, dataUriLength } from '../domain/ltx/image-uri';
 import { LTX_MAX_DATA_URI_BYTES } from '../domain/ltx/ltx-limits';
 import { ltxClipPlans, type LtxClipPlan } from '../domain/ltx/ltx-clip-plan';
-import { ltxJobCost } from '../domain/ltx/ltx-prices';
+import { ltxClipCostUsd, ltxJobCost, roundUsd } from '../domain/ltx/ltx-prices';
 
 export interface LtxStepDeps {
   store: ObjectStore;
@@ -74,6 +74,7 @@ export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Pro
     }
     logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
     await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${message}` : message);
+    await recordPaidClips(deps, claimed).catch((recordErr: unknown) => logger.log('warn', 'could not record the cost of the clips stored', { jobId: claimed.id, error: describeError(recordErr) }));
     return { outcome: 'failed', jobId: claimed.id, reason };
   }
 }
@@ -113,6 +114,19 @@ async function generateClips(deps: LtxStepDeps, job: VideoJob, object: Photo): P
   // ...but the clips were paid for all the same: their cost goes on the row whatever the job's status now.
   if (!updated) await deps.jobs.updateWhere(job.id, ['queued', 'rendering', 'completed', 'failed'], { ltx_cost_usd: ltxCost });
   deps.logger.log('info', 'clips stored', { jobId: job.id, ltxKeys: clips.map((c) => c.key), ltxCostUsd: ltxCost });
+}
+
+/**
+ * A job that failed after some of its clips were made (the landscape one stored, the portrait one
+ * refused): those clips were paid for, and the row says so. Nothing is written when none was.
+ */
+async function recordPaidClips(deps: LtxStepDeps, job: VideoJob): Promise<void> {
+  const plans = ltxClipPlans(job.options);
+  const stored = await Promise.all(plans.map((plan) => deps.store.head(ltxVideoKey(job.user_id, job.id, plan.orientation))));
+  const paid = plans.filter((_, i) => stored[i]);
+  if (paid.length === 0) return;
+  const usd = roundUsd(paid.reduce((sum, plan) => sum + ltxClipCostUsd(plan, deps.config.ltxPrices), 0));
+  await deps.jobs.updateWhere(job.id, ['failed'], { ltx_cost_usd: usd });
 }
 
 /** The photo as LTX takes it: checked, then inline when the data URI fits LTX's limit, else by a URL. */
