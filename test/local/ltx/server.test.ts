@@ -71,6 +71,13 @@ describe('local LTX server: request validation', () => {
     ['no resolution', () => valid({ resolution: undefined }), 'resolution is required'],
     ['a 720p resolution', () => valid({ resolution: '1280x720' }), 'resolution must be one of 1920x1080, 2560x1440, 3840x2160, got "1280x720"'],
     ['24 fps', () => valid({ fps: 24 }), 'fps must be one of 25, 50, got 24'],
+    [
+      'portrait on a model without portrait (ltx-2-pro)',
+      () => valid({ model: 'ltx-2-pro', resolution: '1080x1920' }),
+      'resolution must be one of 1920x1080, 2560x1440, 3840x2160, got "1080x1920" (ltx-2-pro makes no portrait video; portrait models: ltx-2-3-fast, ltx-2-3-pro)',
+    ],
+    ['a portrait size LTX-2.3 does not make', () => valid({ model: 'ltx-2-3-fast', resolution: '1440x2560' }), 'resolution must be one of 1920x1080, 2560x1440, 3840x2160, 1080x1920, got "1440x2560"'],
+    ['12 s on ltx-2-3-pro in portrait', () => valid({ model: 'ltx-2-3-pro', resolution: '1080x1920', duration: 12 }), 'duration must be one of 6, 8, 10 for ltx-2-3-pro, got 12'],
     ['no duration', () => valid({ duration: undefined }), 'duration is required'],
     ['12 s on pro', () => valid({ model: 'ltx-2-pro', duration: 12 }), 'duration must be one of 6, 8, 10 for ltx-2-pro, got 12'],
     ['7 s on fast', () => valid({ duration: 7 }), 'duration must be one of 6, 8, 10, 12, 14, 16, 18, 20 for ltx-2-fast, got 7'],
