@@ -1,3 +1,4 @@
+import { canonicalFormats, VIDEO_FORMAT_SPECS, type VideoFormat } from '../video-formats';
 import { ltxClipPlans, type ClipPlanInput, type LtxClipPlan } from './ltx-clip-plan';
 import { LTX_MODEL_SPECS, LTX_MODELS, type LtxModel, type LtxResolution } from './ltx-models';
 
@@ -48,4 +49,21 @@ export function ltxJobCost(options: ClipPlanInput, prices: LtxPriceTable): { sec
     usd: roundUsd(clips.reduce((sum, c) => sum + c.usd, 0)),
     clips,
   };
+}
+
+/**
+ * What each of the job's formats adds to its LTX bill, in the job's canonical order: the first format
+ * of an orientation brings that orientation's clip (its seconds and dollars), the others cut from a
+ * clip already paid for add nothing. The bench and the CLI print it as "per extra format".
+ */
+export function ltxCostAddedPerFormat(options: ClipPlanInput, prices: LtxPriceTable): Array<{ format: VideoFormat; seconds: number; usd: number }> {
+  const clips = ltxJobCost(options, prices).clips;
+  const paid = new Set<LtxClipCost['orientation']>();
+  return canonicalFormats(options.formats).map((format) => {
+    const orientation = VIDEO_FORMAT_SPECS[format].orientation;
+    if (paid.has(orientation)) return { format, seconds: 0, usd: 0 };
+    paid.add(orientation);
+    const clip = clips.find((c) => c.orientation === orientation)!;
+    return { format, seconds: clip.seconds, usd: clip.usd };
+  });
 }
