@@ -153,7 +153,8 @@ describe('the functions', () => {
   });
 
   it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); the API stays small', () => {
-    expect(lambda(json, 'ltx')[1].timeout).toBe(600);
+    // Two clips (landscape, portrait) one after the other: Lambda's ceiling.
+    expect(lambda(json, 'ltx')[1].timeout).toBe(900);
     expect(lambda(json, 'api')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
   });
 
