@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
-import type { ObjectCreatedNotification } from '../../local/s3/start-object-store';
 import { generatedVideoId } from '../../shared/domain/derived-job-id';
-import { ltxVideoKey, parseLtxVideoKey } from '../../shared/domain/keys';
+import { parseLtxVideoKey } from '../../shared/domain/keys';
 import { buildObjectCreatedEvent } from '../../shared/domain/object-created-event';
 import type { VideoFormat } from '../../shared/domain/video-formats';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
@@ -12,9 +11,8 @@ import { generatedVideos, signInUser, startTestStack, uploadPhoto, waitForJobEnd
 /**
  * A job with three formats through the whole local stack (object store, event bus, queues, the render
  * webhook route, the Supabase API): one render and one `generated_videos` row per format, one
- * completion, with every clip event delivered twice. The "render" is CopyClipRenderer (Remotion's
- * layouts per format are tested in test/remotion). Where the LTX step writes only the landscape clip,
- * the test writes the portrait one beside it, as the LTX step does once it makes portrait clips.
+ * completion and one LTX call per orientation, with every clip event delivered twice. The "render"
+ * is CopyClipRenderer (Remotion's layouts per format are tested in test/remotion).
  */
 
 let stack: LocalStack;
@@ -22,32 +20,25 @@ let copier: CopyClipRenderer;
 
 beforeAll(async () => {
   ({ stack } = await startTestStack({ renderer: ({ store }) => (copier = new CopyClipRenderer(store)) }));
-  stack.objectStore.onObjectCreated((n) => void onCreated(n));
+  stack.objectStore.onObjectCreated((n) => {
+    // Every clip event twice.
+    if (parseLtxVideoKey(n.key)) stack.bus.putEvent(buildObjectCreatedEvent({ bucket: n.bucket, key: n.key, size: n.size, etag: n.etag, sequencer: n.sequencer, reason: n.reason }));
+  });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function onCreated(n: ObjectCreatedNotification): Promise<void> {
-  const clip = parseLtxVideoKey(n.key);
-  if (!clip) return;
-  // Every clip event twice.
-  stack.bus.putEvent(buildObjectCreatedEvent({ bucket: n.bucket, key: n.key, size: n.size, etag: n.etag, sequencer: n.sequencer, reason: n.reason }));
-  const portraitKey = ltxVideoKey(clip.userId, clip.jobId, 'portrait');
-  if (clip.orientation === 'landscape' && !(await stack.clients.store.head(portraitKey))) {
-    const bytes = Buffer.from(await (await fetch(await stack.clients.store.presignGet(n.key, 600))).arrayBuffer());
-    await stack.clients.store.put(portraitKey, bytes, { contentType: 'video/mp4', contentLength: bytes.length });
-  }
-}
-
 describe('a job with several formats on the local stack', () => {
-  it('one render and one row per format, one completion', async () => {
+  it('one LTX call per orientation, one render and one row per format, one completion', async () => {
     const formats: VideoFormat[] = ['16:9', '9:16', '1:1'];
+    const ltxBefore = stack.ltx!.stats().requests;
     const user = await signInUser(stack);
     const photo = await readFile('remotion/public/sample/villa-small.jpg');
     const { jobId } = await uploadPhoto(stack, user.accessToken, photo, { formats });
     const job = await waitForJobEnd(stack, jobId, 60_000);
     await stack.idle();
+    expect(stack.ltx!.stats().requests - ltxBefore).toBe(2);
     const ids = formats.map((f) => generatedVideoId(jobId, f, formats));
     expect(job).toMatchObject({ status: 'completed', error: null, generated_video_id: jobId, generated_video_ids: ids });
     const rows = await generatedVideos(stack, jobId);

@@ -20,13 +20,17 @@ afterEach(async () => {
 const ALL: VideoFormat[] = ['16:9', '9:16', '4:5', '1:1'];
 const MINUTE = 60_000;
 
-/** An uploaded photo taken through the LTX step, with both clips its formats need in the bucket (the portrait one put as the LTX step writes it). */
+/**
+ * An uploaded photo taken through the LTX step: the job is `generating` with every clip its formats
+ * need in the bucket. `portrait: false` takes the portrait clip away again (its write has not landed
+ * when the landscape clip's event arrives).
+ */
 async function jobWithClips(harness: PipelineHarness, formats: VideoFormat[], { portrait = true } = {}) {
   const { job, key } = await harness.uploadedPhoto({ formats });
   await harness.ltx(key);
   const landscapeKey = ltxVideoKey(USER, job.id);
   const portraitKey = ltxVideoKey(USER, job.id, 'portrait');
-  if (portrait) await harness.store.put(portraitKey, CLIP_BYTES, { contentType: 'video/mp4' });
+  if (!portrait) harness.store.objects.delete(portraitKey);
   return { job: (await harness.jobs.get(job.id))!, landscapeKey, portraitKey };
 }
 
@@ -134,6 +138,9 @@ describe('runRenderStep with several formats', () => {
   it('a portrait-only job ignores a landscape clip and renders from its portrait clip', async () => {
     h = pipelineHarness();
     const { job, landscapeKey, portraitKey } = await jobWithClips(h, ['9:16']);
+    // The LTX step made no landscape clip for this job; one under its key (put by hand) is not its.
+    expect(await h.store.head(landscapeKey)).toBeNull();
+    await h.store.put(landscapeKey, CLIP_BYTES, { contentType: 'video/mp4' });
     expect(await h.render(landscapeKey)).toMatchObject({ outcome: 'skipped', reason: "the job's formats (9:16) use no landscape clip" });
     expect(await h.render(portraitKey)).toEqual({ outcome: 'done', jobId: job.id });
     expect(h.starter.starts[0]).toMatchObject({ customData: { format: '9:16' }, props: { clipUrl: await h.store.presignGet(portraitKey) } });
