@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRemotionRenderer, bundleTemplate } from '../../remotion/render-local';
 import { durationInFramesFor, posterFrame } from '../../shared/domain/video-template-timeline';
+import { VIDEO_FORMAT_SPECS, renderSizeFor, type VideoFormat } from '../../shared/domain/video-formats';
 import type { RenderRequest } from '../../shared/ports/renderer';
 import { makeTestClip } from '../helpers/make-test-clip';
 import { compareRegion, decodeRgb, probeMedia } from '../helpers/media-probe';
@@ -14,17 +15,21 @@ const W = 320;
 const H = 180;
 const FPS = 25;
 
-describe('LocalRemotionRenderer at 320x180, 1 s', () => {
+describe('LocalRemotionRenderer at 1/6 scale, 1 s', () => {
   let work: string;
   let renderTmp: string;
   let clip: string;
   let served: Awaited<ReturnType<typeof serveFile>>;
+  /** The portrait clip 9:16, 4:5 and 1:1 are made from, at 1/6 of 1080x1920. */
+  let portraitClip: string;
+  let portrait: Awaited<ReturnType<typeof serveFile>>;
+  const PORTRAIT = renderSizeFor('9:16', 1 / 6);
   let store: MemoryObjectStore;
   let renderer: LocalRemotionRenderer;
 
   const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
     jobId: 'job-1',
-    props: { clipUrl: served.url, title: 'Villa Serena', subtitle: 'Sea views · Infinity pool', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 1 },
+    props: { clipUrl: served.url, title: 'Villa Serena', subtitle: 'Sea views · Infinity pool', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 1, format: '16:9' },
     width: W,
     height: H,
     fps: FPS,
@@ -42,6 +47,9 @@ describe('LocalRemotionRenderer at 320x180, 1 s', () => {
     clip = path.join(work, 'clip.mp4');
     await makeTestClip({ image: path.resolve('remotion/public/sample/villa-small.jpg'), out: clip, width: W, height: H, seconds: 1, fps: FPS });
     served = await serveFile(clip, 'video/mp4');
+    portraitClip = path.join(work, 'portrait.mp4');
+    await makeTestClip({ image: path.resolve('remotion/public/sample/villa-small.jpg'), out: portraitClip, width: PORTRAIT.width, height: PORTRAIT.height, seconds: 1, fps: FPS });
+    portrait = await serveFile(portraitClip, 'video/mp4');
     store = new MemoryObjectStore();
     renderer = new LocalRemotionRenderer({ store, tmpDir: renderTmp });
   });
@@ -49,6 +57,7 @@ describe('LocalRemotionRenderer at 320x180, 1 s', () => {
   afterAll(async () => {
     await renderer?.close();
     await served?.close();
+    await portrait?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -93,6 +102,44 @@ describe('LocalRemotionRenderer at 320x180, 1 s', () => {
     expect(sky.meanDiff).toBeLessThan(8);
     expect(text.meanDiff).toBeGreaterThan(25);
     expect(text.whiteA).toBeGreaterThan(text.whiteB + 60);
+  });
+
+  it.each([['9:16'], ['4:5'], ['1:1']] as Array<[VideoFormat]>)('renders %s at 1/6 scale from the portrait clip: its size, as long as the clip, with an AAC track and a poster of the same size', async (format) => {
+    const { width, height } = renderSizeFor(format, 1 / 6);
+    const slug = VIDEO_FORMAT_SPECS[format].slug;
+    const videoKey = `renders/u1/job-1-${slug}.mp4`;
+    const thumbnailKey = `thumbnails/u1/job-1-${slug}.jpg`;
+    const result = await renderer.render(request({ props: { ...request().props, clipUrl: portrait.url, format }, width, height, videoKey, thumbnailKey }));
+    expect(result).toMatchObject({ width, height, durationSeconds: 1 });
+
+    const videoFile = path.join(work, `out-${slug}.mp4`);
+    const posterFile = path.join(work, `poster-${slug}.jpg`);
+    await writeFile(videoFile, store.objects.get(videoKey)!.body);
+    await writeFile(posterFile, store.objects.get(thumbnailKey)!.body);
+    const media = await probeMedia(videoFile);
+    expect(media.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width, height });
+    expect(media.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac' });
+    expect(media.durationSeconds).toBeGreaterThan(0.95);
+    expect(media.durationSeconds).toBeLessThan(1.15);
+    expect((await probeMedia(posterFile)).streams[0]).toMatchObject({ codec_name: 'mjpeg', width, height });
+
+    // The framing: the frame shows the portrait clip's full width and its middle rows (CLIP_FOCAL_POINT,
+    // the centre). Above the text, the poster matches the clip's centred rows far better than its top rows.
+    const frame = posterFrame(durationInFramesFor(1, FPS), FPS);
+    const raw = await decodeRgb(portraitClip, PORTRAIT.width, PORTRAIT.height, frame / FPS);
+    const drawn = await decodeRgb(posterFile, width, height);
+    const rows = (from: number) => raw.subarray(from * PORTRAIT.width * 3, (from + height) * PORTRAIT.width * 3);
+    const centred = rows(Math.round((PORTRAIT.height - height) / 2));
+    const region = { x0: 0.6, y0: 0.03, x1: 0.97, y1: 0.3 };
+    const centre = compareRegion(drawn, centred, width, height, region);
+    expect(centre.meanDiff, format).toBeLessThan(8);
+    if (height < PORTRAIT.height) expect(compareRegion(drawn, rows(0), width, height, region).meanDiff, format).toBeGreaterThan(centre.meanDiff * 2);
+  });
+
+  it('refuses a size that is not the format\'s shape before rendering anything', async () => {
+    const rendering = renderer.render(request({ props: { ...request().props, format: '9:16' }, videoKey: 'renders/u1/wrong.mp4' }));
+    await expect(rendering).rejects.toMatchObject({ field: 'width', message: expect.stringContaining('props.format 9:16') });
+    expect(store.objects.has('renders/u1/wrong.mp4')).toBe(false);
   });
 
   it('stops a render when the request is aborted, uploads nothing and leaves no temp files', async () => {
