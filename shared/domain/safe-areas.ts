@@ -2,7 +2,7 @@
  * Where text may sit in each format: the part of the frame that the platforms showing that shape do
  * not cover with their own interface (or crop away). The template lays title and subtitle out
  * inside these rectangles (template-layout.ts) and a test measures the rendered text's pixels
- * against them (test/remotion/template-safe-areas.test.ts). Browser-safe, no I/O.
+ * against them (test/remotion/render-local.test.ts). Browser-safe, no I/O.
  *
  * Insets are shares of the frame's height (top, bottom) and width (left, right). Where the
  * platforms disagree we take the larger inset, since one file is posted to all of them. The numbers
