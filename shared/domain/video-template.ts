@@ -11,7 +11,11 @@ export interface VillaVideoProps {
   musicFile: string;
   /** Clip length in seconds; the video is exactly as long as the clip. */
   clipDurationSeconds: number;
-  /** The output format this render lays out for; its size is the render's width and height. */
+  /**
+   * The shape laid out for (title, subtitle, safe areas: template-layout.ts). The composition's size
+   * follows it in Studio; a render's width and height must have its shape (any scale), and the clip
+   * must be the one of its orientation (VIDEO_FORMAT_SPECS[format].orientation).
+   */
   format: VideoFormat;
 }
 

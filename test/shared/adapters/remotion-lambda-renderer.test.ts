@@ -15,6 +15,7 @@ import type { StartRenderRequest } from '../../../shared/ports/render-starter';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
 import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
 import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
+import { VIDEO_FORMAT_SPECS } from '../../../shared/domain/video-formats';
 
 /**
  * A stand-in for @remotion/lambda/client that answers the way Remotion's docs and types describe:
@@ -169,10 +170,36 @@ describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
       x264Preset: VIDEO_ENCODING.x264Preset,
       crf: VIDEO_ENCODING.crf,
       audioCodec: 'aac',
-      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
+      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.format === '16:9' && r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
     expect(log.lines.find((l) => l.message === 'remotion render started')?.fields).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' });
+  });
+
+  it('renders each format at its size with the plan table\'s split for that size, video and poster alike', async () => {
+    for (const format of ['9:16', '4:5', '1:1'] as const) {
+      const fake = new FakeRemotion([{ overallProgress: 0 }]);
+      const { width, height } = VIDEO_FORMAT_SPECS[format];
+      await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false }).start(request({ props: { ...request().props, format }, width, height }));
+      expect(fake.mediaCalls[0], format).toMatchObject({
+        forceWidth: width,
+        forceHeight: height,
+        inputProps: { format },
+        framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.format === format && r.seconds === 6 && r.fps === 25)!.framesPerLambda,
+      });
+      expect(fake.stillCalls[0], format).toMatchObject({ forceWidth: width, forceHeight: height, inputProps: { format } });
+    }
+  });
+
+  it('refuses a size that is not the format\'s shape, or no format, before invoking anything', async () => {
+    const fake = new FakeRemotion([{ overallProgress: 0 }]);
+    const renderer = new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false });
+    await expect(renderer.start(request({ props: { ...request().props, format: '9:16' } }))).rejects.toMatchObject({ code: 'invalid_input', field: 'width' });
+    const withoutFormat = { ...request().props } as Partial<StartRenderRequest['props']>;
+    delete withoutFormat.format;
+    await expect(renderer.start(request({ props: withoutFormat as StartRenderRequest['props'] }))).rejects.toMatchObject({ code: 'invalid_input', field: 'props.format' });
+    expect(fake.mediaCalls).toHaveLength(0);
+    expect(fake.stillCalls).toHaveLength(0);
   });
 
   it("renders the poster with renderStillOnLambda at the template's poster frame into the thumbnail key", async () => {
