@@ -18,6 +18,8 @@ export interface VideoJob {
   attempts: number;
   ltx_request_id: string | null;
   generated_video_id: string | null;
+  /** The `generated_videos` rows of the formats that succeeded, canonical order; written with the completion (null on rows from before formats). */
+  generated_video_ids: string[] | null;
   /** US dollars LTX charged for the clip (seconds × the configured price); null until the clip is stored. */
   ltx_cost_usd: number | null;
   /** US dollars Remotion reported for the render (poster included); null until the render succeeded. */

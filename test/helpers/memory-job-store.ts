@@ -73,6 +73,7 @@ export class MemoryJobStore implements JobStore {
       attempts: 0,
       ltx_request_id: null,
       generated_video_id: null,
+      generated_video_ids: null,
       ltx_cost_usd: null,
       render_cost_usd: null,
       ...defined(job),

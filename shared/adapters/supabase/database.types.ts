@@ -72,6 +72,7 @@ export type Database = {
           created_at: string
           error: string | null
           generated_video_id: string | null
+          generated_video_ids: string[] | null
           id: string
           ltx_cost_usd: number | null
           ltx_key: string | null
@@ -93,6 +94,7 @@ export type Database = {
           created_at?: string
           error?: string | null
           generated_video_id?: string | null
+          generated_video_ids?: string[] | null
           id: string
           ltx_cost_usd?: number | null
           ltx_key?: string | null
@@ -114,6 +116,7 @@ export type Database = {
           created_at?: string
           error?: string | null
           generated_video_id?: string | null
+          generated_video_ids?: string[] | null
           id?: string
           ltx_cost_usd?: number | null
           ltx_key?: string | null

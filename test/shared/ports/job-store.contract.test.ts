@@ -78,6 +78,7 @@ describe.each(Object.keys(stores))('%s', (name) => {
         attempts: 0,
         ltx_request_id: null,
         generated_video_id: null,
+        generated_video_ids: null,
         ltx_cost_usd: null,
         render_cost_usd: null,
       });

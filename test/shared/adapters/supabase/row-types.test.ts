@@ -50,6 +50,7 @@ describe('rows on the way out of the database', () => {
     attempts: 0,
     ltx_request_id: null,
     generated_video_id: null,
+    generated_video_ids: null,
     ltx_cost_usd: null,
     render_cost_usd: null,
     created_at: '2025-06-01T12:00:00.123456+00:00',
