@@ -6,7 +6,7 @@ import { loadLocalStackSettings } from './local-stack-settings';
 import type { JobOutputs } from '../web/client/job-outputs';
 import { submitPhoto } from '../web/client/submit-photo';
 import { watchJob } from '../web/client/watch-job';
-import { DEMO_USAGE, parseDemoArgs, type DemoOptions } from './demo-options';
+import { FORMATS_OPTION_USAGE, parseFormatsArgs, type FormatsArgs } from './formats-args';
 import { runningOrNewStack } from './running-or-new-stack';
 import { saveAndProbe } from './save-and-probe';
 
@@ -14,16 +14,22 @@ import { saveAndProbe } from './save-and-probe';
  * `npm run demo [-- --formats 16:9,9:16,4:5]`: one sample photo through the pipeline, as the web app
  * would send it (anonymous sign-in, POST /uploads with the formats, presigned PUT, Realtime), on the
  * running stack or on one it starts. Progress goes to stderr, then each video (format, saved file
- * under $LOCAL_DATA_DIR/demo/, URL, size, duration measured by ffprobe); the last line on stdout is
+ * under $LOCAL_DATA_DIR/demo/ or --out, URL, size, duration measured by ffprobe); the last line on stdout is
  * `{jobId, videoUrl, thumbnailUrl, row, videos, failures}` (videoUrl/row: the first format's).
  */
 const SAMPLE = resolve('remotion/public/sample/villa.jpg');
 const settings = loadLocalStackSettings();
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const DEMO_USAGE = `Usage: npm run demo -- [--formats 16:9,9:16,4:5,1:1]
 
-let options: DemoOptions;
+${FORMATS_OPTION_USAGE}
+                   (default: the deployment's DEFAULT_FORMATS, 16:9 unless set)
+  --out DIR        where the videos are saved (default: $LOCAL_DATA_DIR/demo)
+  --help           this text`;
+
+let options: FormatsArgs;
 try {
-  options = parseDemoArgs(process.argv.slice(2));
+  options = parseFormatsArgs(process.argv.slice(2));
 } catch (err) {
   say(`${(err as Error).message}\n\n${DEMO_USAGE}`);
   process.exit(2);
@@ -84,7 +90,7 @@ try {
   const saved = [];
   for (const v of done.videos) {
     const slug = v.format ? VIDEO_FORMAT_SPECS[v.format].slug : v.resolution;
-    const file = await saveAndProbe(v.video_url, resolve(settings.dataDir, 'demo'), `${jobId}-${slug}.mp4`);
+    const file = await saveAndProbe(v.video_url, resolve(options.out ?? resolve(settings.dataDir, 'demo')), `${jobId}-${slug}.mp4`);
     saved.push({ format: v.format, url: v.video_url, ...file });
     say(`  ${(v.format ?? '?').padEnd(5)} ${file.width}x${file.height}  ${file.durationSeconds.toFixed(2)} s  ${(file.bytes / 1048576).toFixed(2)} MB${file.hasAudio ? '' : '  (no audio!)'}`);
     say(`        ${file.path}`);

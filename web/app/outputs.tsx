@@ -8,7 +8,7 @@ import { downloadName, formatLabel } from './labels';
  */
 export function Outputs({ videos, failures }: { videos: FormatVideo[]; failures: FormatFailure[] }) {
   // One video gets the panel's width (up to a tall frame's sensible height); several share a row.
-  const frameHeight = videos.length > 1 ? 300 : 440;
+  const frameHeight = videos.length > 1 ? 200 : 440;
   return (
     <>
       <ul className={`outputs${videos.length > 1 ? ' several' : ''}`} data-testid="outputs">
@@ -28,8 +28,8 @@ export function Outputs({ videos, failures }: { videos: FormatVideo[]; failures:
                 <span>{v.file_size_mb.toFixed(1)} MB</span>
               </div>
               <div className="actions">
-                <a className="button primary" href={v.video_url} download={downloadName(v.title, v.format)}>Download {name} MP4</a>
-                <a className="button ghost" href={v.thumbnail_url} target="_blank" rel="noreferrer">Poster</a>
+                <a className="button primary" href={v.video_url} download={downloadName(v.title, v.format)} aria-label={`Download ${name} MP4`}>Download</a>
+                <a className="button ghost" href={v.thumbnail_url} target="_blank" rel="noreferrer" aria-label={`${name} poster image`}>Poster</a>
               </div>
             </li>
           );
