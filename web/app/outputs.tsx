@@ -18,7 +18,8 @@ export function Outputs({ videos, failures }: { videos: FormatVideo[]; failures:
           const name = v.format ?? v.resolution;
           return (
             <li key={v.id} className="output" data-format={v.format ?? undefined} data-video-id={v.id}>
-              <div className="frame" style={{ width: `min(100%, ${Math.round(frameHeight * ratio)}px)`, aspectRatio: spec ? `${spec.width} / ${spec.height}` : '16 / 9' }}>
+              {/* A width in pixels (capped by the CSS at 100 %), so the row can lay out several shapes side by side. */}
+              <div className="frame" style={{ width: `${Math.round(frameHeight * ratio)}px`, aspectRatio: spec ? `${spec.width} / ${spec.height}` : '16 / 9' }}>
                 <video className="player" controls playsInline preload="metadata" poster={v.thumbnail_url} src={v.video_url} data-testid="result-video" aria-label={`${v.title}, ${name}`} />
               </div>
               <p className="output-name">{v.format ? formatLabel(v.format) : v.resolution}</p>
