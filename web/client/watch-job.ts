@@ -63,7 +63,7 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
       else retryRead();
     };
 
-    const apply = (job: VideoJob) => {
+    const apply = (job: VideoJob, fromRead: boolean) => {
       if (settled) return;
       // A read that started before an update may answer after it: never step back in time.
       if (latest && Date.parse(job.updated_at) < Date.parse(latest.updated_at)) return;
@@ -71,15 +71,17 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
       latest = job;
       if (changed) handlers.onChange?.(job);
       if (job.status === 'failed') fail(new JobFailedError(job));
-      // The pipeline records every format's video before it marks the job completed, so the rows are there.
-      else if (job.status === 'completed') void readOutputs(job).catch(retryRead);
+      // The pipeline records every format's video before it marks the job completed, so the rows are
+      // there. Their ids are taken from the row as read, not from the Realtime payload (which may
+      // carry a large row's columns cut short).
+      else if (job.status === 'completed') void (fromRead ? readOutputs(job) : readCurrent()).catch(retryRead);
     };
 
     const readCurrent = async () => {
       const { data, error } = await supabase.from('video_jobs').select('*').eq('id', jobId).maybeSingle();
       if (error) throw new RequestError('read_failed', `The job could not be read: ${error.message}`, 0);
       // No row yet is normal for a photo dropped by hand: its job is created when the photo lands.
-      if (data) apply(data as VideoJob);
+      if (data) apply(data as VideoJob, true);
     };
     // A failed read (the API restarting) is tried again shortly; the subscription keeps listening meanwhile.
     const retryRead = () => {
@@ -92,7 +94,7 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
     channel = supabase
       .channel(`video-job:${jobId}:${++watchCount}:${Math.random().toString(36).slice(2, 8)}`)
       .on('postgres_changes', { event: '*', schema: 'public', table: 'video_jobs', filter: `id=eq.${jobId}` }, (payload) => {
-        if (payload.eventType !== 'DELETE') apply(payload.new as VideoJob);
+        if (payload.eventType !== 'DELETE') apply(payload.new as VideoJob, false);
       })
       .subscribe((status) => {
         if (settled) return;
