@@ -24,6 +24,7 @@ import { presignedGetsOf } from './ltx/image-url-policy';
 import { startLtxServer } from './ltx/server';
 import { startObjectStore } from './s3/start-object-store';
 import { startSupabaseLocal, type SupabaseLocalOptions } from './supabase/start-supabase-local';
+import { startSupabaseProcess } from './supabase/supabase-process';
 import { startWebServer } from './web-server';
 import { LocalWebhookRenderer } from './render-webhook/local-webhook-renderer';
 import { REMOTION_WEBHOOK_PATH } from '../shared/domain/remotion-webhook';
@@ -97,14 +98,17 @@ export async function startLocalStack(options: LocalStackOptions) {
   };
   try {
     const credentials = await loadLocalCredentials(options.dataDir);
-    const supabase = await startSupabaseLocal({
+    const supabaseOptions = {
       port: ports.supabase,
       dataDir: options.dataDir ? join(options.dataDir, 'supabase') : null,
       ...(options.accessTokenAlgorithm ? { accessTokenAlgorithm: options.accessTokenAlgorithm } : {}),
-      databaseUrl: options.databaseUrl,
       authRateLimits: options.authRateLimits,
-      log: (line) => logger.log('debug', line, { part: 'supabase' }),
-    });
+      log: (line: string) => logger.log('debug', line, { part: 'supabase' }),
+    };
+    // On a real PostgreSQL the Supabase API runs in a process of its own, as it does in production.
+    const supabase = options.databaseUrl
+      ? await startSupabaseProcess({ ...supabaseOptions, databaseUrl: options.databaseUrl })
+      : await startSupabaseLocal(supabaseOptions);
     stops.push(() => supabase.stop());
     const objectStore = await startObjectStore({
       port: ports.s3,

@@ -29,6 +29,8 @@ export interface VideoJob {
 }
 
 export type NewJob = Pick<VideoJob, 'id' | 'user_id' | 'status' | 'options' | 'origin' | 'source_key'> & Partial<Pick<VideoJob, 'source_etag' | 'progress' | 'error'>>;
+/** What `POST /uploads` records: the job waits for its photo (`pending_upload`, origin `upload`). */
+export type NewUploadJob = Pick<VideoJob, 'id' | 'user_id' | 'options' | 'source_key'> & { source_key: string };
 export type JobPatch = Partial<Omit<VideoJob, 'id' | 'user_id' | 'created_at' | 'updated_at'>>;
 
 /** A `generated_videos` row, exactly the production columns. */

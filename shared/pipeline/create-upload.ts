@@ -45,11 +45,13 @@ export class ServiceCountCache {
 
 /** One daily limit on new jobs: whose jobs it counts (null: everyone's), how many, and the refusal. */
 interface DailyQuota {
-  userId: string | null;
   limit: number;
-  /** Decided again after the insert only when the count before it was at least this (see below). */
-  recheckFrom: number;
   refuse(used: number): QuotaExceededError;
+}
+
+/** The service-wide limit also says from which count on it is decided again after the insert (see below). */
+interface ServiceQuota extends DailyQuota {
+  recheckFrom: number;
 }
 
 /**
@@ -60,75 +62,70 @@ interface DailyQuota {
 const GLOBAL_RECHECK_MARGIN = 100;
 
 /**
- * The limits a new job of `user` must fit, each over the last 24 hours: the user's own (a smaller one
- * for an anonymous guest, who costs nothing to create) and the service's across all users, which is
- * the ceiling on what LTX can bill in a day. An anonymous guest is refused outright when guests get none.
+ * The user's own limit on new jobs over the last 24 hours (a smaller one for an anonymous guest, who
+ * costs nothing to create; null: unlimited). An anonymous guest is refused outright when guests get none.
  */
-function dailyQuotas(user: SignedInUser, config: CreateUploadDeps['config']): DailyQuota[] {
-  const quotas: DailyQuota[] = [];
+function userQuota(user: SignedInUser, config: CreateUploadDeps['config']): DailyQuota | null {
   if (user.isAnonymous) {
     const limit = config.anonymousJobsPerDay;
     if (limit === 0) {
       throw new ForbiddenError('anonymous_not_allowed', 'Guests cannot start videos on this service. Sign in with an email account to make one.');
     }
-    quotas.push({
-      userId: user.userId,
+    return {
       limit,
-      recheckFrom: 0,
       refuse: (used) =>
         new QuotaExceededError(`As a guest you may start ${limit} ${limit === 1 ? 'video' : 'videos'} in 24 hours and have started ${used}. Sign in with an email account to make more, or try again tomorrow.`, {
           used,
           limit,
         }),
-    });
-  } else if (config.maxJobsPerDay > 0) {
-    const limit = config.maxJobsPerDay;
-    quotas.push({
-      userId: user.userId,
-      limit,
-      recheckFrom: 0,
-      refuse: (used) => new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${limit}. Try again tomorrow.`, { used, limit }),
-    });
+    };
   }
-  if (config.maxJobsPerDayTotal > 0) {
-    const limit = config.maxJobsPerDayTotal;
-    quotas.push({
-      userId: null,
-      limit,
-      recheckFrom: limit - GLOBAL_RECHECK_MARGIN,
-      refuse: () =>
-        new QuotaExceededError(`The service has reached its limit of ${limit} new videos in 24 hours for all users together. Try again later.`, { limit }, 'service_daily_limit'),
-    });
-  }
-  return quotas;
+  if (config.maxJobsPerDay === 0) return null;
+  const limit = config.maxJobsPerDay;
+  return { limit, refuse: (used) => new QuotaExceededError(`You have started ${used} videos in the last 24 hours; the limit is ${limit}. Try again tomorrow.`, { used, limit }) };
+}
+
+/** The service's limit across all users over the last 24 hours: the ceiling on what LTX can bill in a day (null: none). */
+function serviceQuota(config: CreateUploadDeps['config']): ServiceQuota | null {
+  if (config.maxJobsPerDayTotal === 0) return null;
+  const limit = config.maxJobsPerDayTotal;
+  return {
+    limit,
+    recheckFrom: limit - GLOBAL_RECHECK_MARGIN,
+    refuse: () => new QuotaExceededError(`The service has reached its limit of ${limit} new videos in 24 hours for all users together. Try again later.`, { limit }, 'service_daily_limit'),
+  };
 }
 
 /**
  * Records a `pending_upload` job and signs a PUT for exactly the announced file. Nothing else
  * happens until the photo lands in the bucket and its Object Created event starts the pipeline.
+ * One database round trip in the usual case: the user's count and the insert are one call
+ * (`create_upload_job`), and the service-wide count is shared between requests (ServiceCountCache).
  */
 export async function createUpload(deps: CreateUploadDeps, user: SignedInUser, request: UploadRequest): Promise<UploadTicket> {
   const now = deps.now?.() ?? new Date();
   const since = new Date(now.getTime() - 24 * 3600 * 1000);
-  const quotas = dailyQuotas(user, deps.config);
-  const recheck: DailyQuota[] = [];
-  for (const quota of quotas) {
-    const fetch = () => deps.jobs.countCreatedSince(quota.userId, since);
-    const used = quota.userId === null && deps.serviceCount ? await deps.serviceCount.count(now.getTime(), quota.recheckFrom, fetch) : await fetch();
-    if (used >= quota.limit) throw quota.refuse(used);
-    if (used >= quota.recheckFrom) recheck.push(quota);
+  const own = userQuota(user, deps.config);
+  const service = serviceQuota(deps.config);
+  let recheckService = false;
+  if (service) {
+    const fetch = () => deps.jobs.countCreatedSince(null, since);
+    const used = deps.serviceCount ? await deps.serviceCount.count(now.getTime(), service.recheckFrom, fetch) : await fetch();
+    if (used >= service.limit) throw service.refuse(used);
+    recheckService = used >= service.recheckFrom;
   }
   const jobId = deps.newId?.() ?? randomUUID();
   const key = imageKey(user.userId, jobId, IMAGE_EXTENSIONS[request.contentType]);
   const options = resolveJobOptions(request.options, deps.config.jobDefaults);
-  await deps.jobs.createIfAbsent({ id: jobId, user_id: user.userId, status: 'pending_upload', options, origin: 'upload', source_key: key });
-  // The count and the insert are separate requests: a burst of uploads can all pass the count.
-  // Decided again with our row in: the window's first `limit` jobs keep their place.
-  for (const quota of recheck) {
-    const first = await deps.jobs.listCreatedSince(quota.userId, since, quota.limit);
+  const created = await deps.jobs.createUpload({ id: jobId, user_id: user.userId, options, source_key: key }, since, own?.limit ?? null);
+  if ('refused' in created) throw own!.refuse(created.used);
+  // The service-wide count and the insert are separate requests: a burst of uploads can all pass the
+  // count. Decided again with our row in: the window's first `limit` jobs keep their place.
+  if (service && recheckService) {
+    const first = await deps.jobs.listCreatedSince(null, since, service.limit);
     if (!first.includes(jobId)) {
       await deps.jobs.deletePending(jobId);
-      throw quota.refuse(Math.max(quota.limit, first.length));
+      throw service.refuse(Math.max(service.limit, first.length));
     }
   }
   const ttl = deps.config.uploadUrlTtlSeconds;

@@ -1,8 +1,15 @@
 import type { JobStatus } from '../domain/job-status';
-import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../domain/video-job';
+import type { GeneratedVideo, JobPatch, NewJob, NewUploadJob, VideoJob } from '../domain/video-job';
 
 /** What the handlers need of the database; the real one is SupabaseJobStore. */
 export interface JobStore {
+  /**
+   * `POST /uploads`'s insert: a `pending_upload` job of `upload` origin, written only while the user
+   * has fewer than `limit` jobs created since `since` (null: no limit). The count and the insert are one
+   * decision (two uploads of a user at once are counted one after the other). `used` is the user's count
+   * including the new job; the same id twice returns the stored row.
+   */
+  createUpload(job: NewUploadJob, since: Date, limit: number | null): Promise<{ job: VideoJob; used: number } | { refused: true; used: number }>;
   /** Inserts the job unless one with its id exists; returns the stored row either way. */
   createIfAbsent(job: NewJob): Promise<VideoJob>;
   get(id: string): Promise<VideoJob | null>;

@@ -1,6 +1,6 @@
 import { UpstreamError } from '../../shared/domain/errors';
 import { assertTransitions, type JobStatus } from '../../shared/domain/job-status';
-import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../../shared/domain/video-job';
+import type { GeneratedVideo, JobPatch, NewJob, NewUploadJob, VideoJob } from '../../shared/domain/video-job';
 import type { JobStore } from '../../shared/ports/job-store';
 
 export type JobStoreOperation = keyof JobStore;
@@ -62,6 +62,10 @@ export class MemoryJobStore implements JobStore {
     this.enter('createIfAbsent', job.id);
     const existing = this.jobs.get(job.id);
     if (existing) return structuredClone(existing);
+    return this.insertNew(job);
+  }
+
+  private insertNew(job: NewJob): VideoJob {
     const at = this.stamp();
     const row: VideoJob = {
       progress: 0,
@@ -83,6 +87,17 @@ export class MemoryJobStore implements JobStore {
     this.checkRow(row);
     this.jobs.set(row.id, row);
     return structuredClone(row);
+  }
+
+  async createUpload(job: NewUploadJob, since: Date, limit: number | null): Promise<{ job: VideoJob; used: number } | { refused: true; used: number }> {
+    this.enter('createUpload', job.id);
+    // No await between the count and the insert: atomic, as the SQL function is under its lock.
+    const existing = this.jobs.get(job.id);
+    if (existing) return { job: structuredClone(existing), used: this.createdSince(job.user_id, since).length };
+    const used = this.createdSince(job.user_id, since).length;
+    if (limit !== null && used >= limit) return { refused: true, used };
+    const created = this.insertNew({ ...job, status: 'pending_upload', origin: 'upload' });
+    return { job: created, used: used + 1 };
   }
 
   async get(id: string): Promise<VideoJob | null> {

@@ -194,6 +194,10 @@ export type Database = {
         Args: { p_user_id: string }
         Returns: number
       }
+      create_upload_job: {
+        Args: { p_id: string; p_user_id: string; p_options: Json; p_source_key: string; p_since: string; p_limit?: number }
+        Returns: Json
+      }
     }
     Enums: {
       [_ in never]: never

@@ -1,7 +1,7 @@
 import { UpstreamError } from '../../domain/errors';
 import { assertTransitions, type JobStatus } from '../../domain/job-status';
 import type { JobStore } from '../../ports/job-store';
-import type { GeneratedVideo, JobPatch, NewJob, VideoJob } from '../../domain/video-job';
+import type { GeneratedVideo, JobPatch, NewJob, NewUploadJob, VideoJob } from '../../domain/video-job';
 import type { PipelineSupabaseClient } from './create-supabase-client';
 import { generatedVideoFromRow, videoJobFromRow } from './row-mapping';
 
@@ -24,6 +24,22 @@ export function dbFailure(action: string, error: PostgrestLikeError, status: num
 /** The job store on Supabase (PostgREST), typed by the generated `Database`; rows are checked on the way out. */
 export class SupabaseJobStore implements JobStore {
   constructor(private readonly client: PipelineSupabaseClient) {}
+
+  async createUpload(job: NewUploadJob, since: Date, limit: number | null): Promise<{ job: VideoJob; used: number } | { refused: true; used: number }> {
+    const { data, error, status } = await this.client.rpc('create_upload_job', {
+      p_id: job.id,
+      p_user_id: job.user_id,
+      p_options: job.options,
+      p_source_key: job.source_key,
+      p_since: since.toISOString(),
+      ...(limit === null ? {} : { p_limit: limit }),
+    });
+    if (error) throw dbFailure('insert of video_jobs (create_upload_job)', error, status);
+    const answer = data as { used: number | null; job?: unknown } | null;
+    if (!answer || typeof answer !== 'object') throw new UpstreamError('supabase', `create_upload_job answered ${JSON.stringify(data)}`, { retryable: false });
+    if (answer.job === undefined) return { refused: true, used: answer.used ?? 0 };
+    return { job: videoJobFromRow(answer.job as Parameters<typeof videoJobFromRow>[0]), used: answer.used ?? 0 };
+  }
 
   async createIfAbsent(job: NewJob): Promise<VideoJob> {
     // One round trip when the row is new: PostgREST returns only the rows it inserted.

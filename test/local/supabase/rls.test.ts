@@ -108,3 +108,29 @@ describe('count_jobs_today', () => {
     expect(anon.error?.code).toBe('42501');
   });
 });
+
+describe('create_upload_job', () => {
+  const args = (userId: string, limit?: number) => {
+    const id = uuid();
+    return { p_id: id, p_user_id: userId, p_options: { title: 'Villa' }, p_source_key: `images/${userId}/${id}.jpg`, p_since: new Date(Date.now() - 3600_000).toISOString(), ...(limit === undefined ? {} : { p_limit: limit }) };
+  };
+
+  it('holds a user’s limit exactly when their uploads arrive at once (one decision per user, under a lock)', async () => {
+    const userId = uuid();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => service.rpc('create_upload_job', args(userId, 5))));
+    for (const a of answers) expect(a.error).toBeNull();
+    const created = answers.filter((a) => (a.data as { job?: unknown }).job !== undefined);
+    expect(created).toHaveLength(5);
+    expect(answers.filter((a) => (a.data as { job?: unknown }).job === undefined).map((a) => a.data)).toEqual(Array(7).fill({ used: 5 }));
+    const rows = await stack.db.query<{ n: number }>('select count(*)::int as n from public.video_jobs where user_id = $1::uuid', [userId]);
+    expect(rows.rows[0]?.n).toBe(5);
+    expect((created[0]!.data as { job: { status: string; origin: string } }).job).toMatchObject({ status: 'pending_upload', origin: 'upload' });
+  });
+
+  it('is the handlers’ alone: signed-in users and anon may not call it', async () => {
+    const asAlice = await alice.client.rpc('create_upload_job', args(alice.id));
+    expect(asAlice.error?.code).toBe('42501');
+    const asAnon = await anonClient(stack).rpc('create_upload_job', args(alice.id));
+    expect(asAnon.error?.code).toBe('42501');
+  });
+});

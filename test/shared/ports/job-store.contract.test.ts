@@ -194,6 +194,44 @@ describe.each(Object.keys(stores))('%s', (name) => {
       expect((await store.listCreatedSince(null, since, before + 2)).slice(-2)).toEqual(ids);
     });
 
+    it('creates an upload job only while the user is under the limit, counting it in', async () => {
+      const userId = randomUUID();
+      const since = new Date(Date.now() - 1000);
+      const upload = () => {
+        const { id, options, source_key } = newJob({ user_id: userId });
+        return { id, user_id: userId, options, source_key: source_key! };
+      };
+      const first = await store.createUpload(upload(), since, 2);
+      expect(first).toMatchObject({ used: 1, job: { user_id: userId, status: 'pending_upload', origin: 'upload', progress: 0, options: OPTIONS } });
+      expect(await store.createUpload(upload(), since, 2)).toMatchObject({ used: 2 });
+      expect(await store.createUpload(upload(), since, 2)).toEqual({ refused: true, used: 2 });
+      expect(await store.countCreatedSince(userId, since)).toBe(2);
+      // Jobs before the window do not count; no limit means none is applied.
+      expect(await store.createUpload(upload(), new Date(Date.now() + 60_000), 2)).toMatchObject({ used: 1 });
+      expect(await store.createUpload(upload(), since, null)).toMatchObject({ used: 4 });
+      // The same id again (a retried request) is the stored row, not a second job.
+      const again = 'job' in first ? await store.createUpload({ id: first.job.id, user_id: userId, options: OPTIONS, source_key: first.job.source_key! }, since, null) : null;
+      expect(again).toMatchObject({ job: { id: 'job' in first ? first.job.id : '' } });
+      expect(await store.countCreatedSince(userId, since)).toBe(4);
+    });
+
+    it('holds the limit exactly under a burst of one user’s uploads at once', async () => {
+      const userId = randomUUID();
+      const since = new Date(Date.now() - 1000);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => {
+          const { id, options, source_key } = newJob({ user_id: userId });
+          return store.createUpload({ id, user_id: userId, options, source_key: source_key! }, since, 5);
+        }),
+      );
+      expect(answers.filter((a) => 'job' in a)).toHaveLength(5);
+      expect(answers.filter((a) => 'refused' in a).map((a) => a.used)).toEqual(Array(7).fill(5));
+      expect(await store.countCreatedSince(userId, since)).toBe(5);
+      // The memory store stamps each row at least 1 ms after the last, so a burst runs its clock ahead
+      // of the wall clock for a moment; the scans below compare stamps with `new Date()`.
+      await later(20);
+    });
+
     it('deletes a job only while it is pending_upload', async () => {
       const pending = await store.createIfAbsent(newJob());
       const queued = await store.createIfAbsent(newJob({ status: 'queued' }));
