@@ -6,6 +6,13 @@
  *
  *   npm run bench:render -- --variants today,today+chosen,today+chosen+png,today+chosen+c2 --repeats 3 --seconds 2
  *
+ * With `--formats`, it renders the production template in each format instead, side by side, and
+ * reports each one's time beside 16:9's (what one more format adds to a job), with the Lambda split
+ * and cost the plan gives each; each format's poster is left in the output folder as
+ * `poster-{16x9,9x16,4x5,1x1}.jpg` (`--scale 0.5` for a quicker, smaller look):
+ *
+ *   npm run bench:render -- --formats 16:9,9:16,4:5,1:1 --repeats 2 --seconds 2
+ *
  * Variants are written as modifiers on `today` (bench/render/variants.ts). Rounds alternate the
  * variants (rotating the order each round) so a burst of load elsewhere hits them alike; medians are
  * reported, wall seconds and CPU seconds (this process and its children), with SSIM/PSNR of each
@@ -26,6 +33,8 @@ import { renderTitleCardPng, runVariant } from './render/run-variant';
 import { BENCH_COMPOSITIONS } from './render/template/ids';
 import { ensureSystemFfmpeg } from './render/system-ffmpeg';
 import { parseVariant, type ClipEncoding } from './render/variants';
+import { measureFormatTimes } from './render/format-times';
+import { parseFormatList } from '../shared/domain/video-formats';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +46,8 @@ const { values } = parseArgs({
     fps: { type: 'string', default: '25' },
     out: { type: 'string', default: '.local/bench-render' },
     'ffmpeg-reference': { type: 'boolean', default: true },
+    formats: { type: 'string' },
+    scale: { type: 'string', default: '1' },
   },
 });
 const width = Number(values.width);
@@ -53,6 +64,15 @@ const median = (xs: number[]) => {
 };
 
 await mkdir(outDir, { recursive: true });
+if (values.formats !== undefined) {
+  const formats = parseFormatList(values.formats);
+  const scale = Number(values.scale);
+  const rows = await measureFormatTimes({ serveUrl: await bundleBenchTemplate(), formats, scale, fps, seconds, repeats, outDir, log: (line) => console.log(line) });
+  console.log(`\n${frames} frames per format at ${fps} fps, ${scale === 1 ? 'delivered sizes' : `scale ${scale}`}; ${repeats} rounds; medians; posters in ${outDir}/poster-*.jpg`);
+  console.table(rows);
+  await writeFile(path.join(outDir, 'formats.json'), JSON.stringify({ at: new Date().toISOString(), fps, seconds, scale, repeats, rows }, null, 2));
+  process.exit(0);
+}
 const ffmpeg = ensureSystemFfmpeg();
 // The clip as the LTX stand-in makes it for a default job (dolly in), at the output size.
 const clip = path.join(outDir, `clip-${width}x${height}-${seconds}s-${fps}.mp4`);

@@ -1,4 +1,5 @@
 import { LTX_CLIENT_DEFAULTS } from '../shared/domain/ltx/ltx-limits';
+import { CLIP_ORIENTATIONS } from '../shared/domain/video-formats';
 import type { LambdaHandlerName } from './bundle';
 
 export interface FunctionSpec {
@@ -8,6 +9,8 @@ export interface FunctionSpec {
 }
 
 /** Room for S3 uploads, Supabase writes and event publishing around the slow call. */
+/** AWS Lambda's longest timeout. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 const HEADROOM_SECONDS = 120;
 
 /**
@@ -26,9 +29,13 @@ export const FUNCTION_SPECS: Record<LambdaHandlerName, FunctionSpec> = {
   ltx: {
     // LTX answers in up to ~2 minutes; the client retries within a budget (LTX_CLIENT_DEFAULTS: 300 s
     // for all attempts, each up to 180 s), then the MP4 (tens of MB) is streamed to S3. 1024 MB for the
-    // network throughput of that upload. Timeout = budget + one last attempt + headroom = 600 s.
+    // network throughput of that upload. A job makes up to one clip per orientation, one after the
+    // other (issue 15): two clips' worst cases (2 x 480 s) exceed Lambda's 15-minute ceiling, so the
+    // timeout is the ceiling. Typical is 2 x 30..120 s. Should both clips need their whole retry budget,
+    // the function is stopped with the first clip stored; the stuck-job sweep requeues the job and the
+    // retry asks LTX only for the missing clip (run-ltx-step.ts: a clip in the bucket is not paid twice).
     memorySize: 1024,
-    timeout: Math.ceil((LTX_CLIENT_DEFAULTS.retry.budgetMs + LTX_CLIENT_DEFAULTS.requestTimeoutMs) / 1000) + HEADROOM_SECONDS,
+    timeout: Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, CLIP_ORIENTATIONS.length * Math.ceil((LTX_CLIENT_DEFAULTS.retry.budgetMs + LTX_CLIENT_DEFAULTS.requestTimeoutMs) / 1000) + HEADROOM_SECONDS),
     description: 'images/ -> LTX-2 image-to-video -> ltx-videos/',
   },
   render: {

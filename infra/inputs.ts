@@ -1,6 +1,7 @@
 import { Fn, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BUILTIN_JOB_DEFAULTS, FPS_VALUES, LTX_MODELS, LTX_RESOLUTIONS } from '../shared/domain/job-options';
+import { BUILTIN_JOB_DEFAULTS, FPS_VALUES } from '../shared/domain/job-options';
+import { LTX_LANDSCAPE_RESOLUTIONS, LTX_MODELS, LTX_PORTRAIT_MODELS } from '../shared/domain/ltx/ltx-models';
 import { LTX_DEFAULT_CONCURRENCY } from '../shared/domain/ltx/ltx-limits';
 import { REMOTION_FUNCTION_NAME_PREFIX, REMOTION_VERSION } from './remotion-version';
 import { renderConcurrencyLimit } from '../shared/domain/render-capacity';
@@ -52,6 +53,7 @@ export interface StackInputs {
   ltxPricesUsdPerSecond: string;
   ltxModel: string;
   ltxResolution: string;
+  ltxPortraitModel: string;
   ltxFps: number;
   ltxConcurrency: number;
   remotionFunctionName: string;
@@ -151,14 +153,23 @@ export function defineInputs(scope: Construct): StackInputs {
     '',
     { condition: 'var.ltx_prices_usd_per_second == "" || can(jsondecode(var.ltx_prices_usd_per_second))', errorMessage: 'ltx_prices_usd_per_second must be "" or JSON such as {"ltx-2-pro":{"1920x1080":0.06}}.' },
   );
-  const ltxModel = str('ltx_model', `Default LTX-2 model when an upload names none: ${LTX_MODELS.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.model, {
+  const ltxModel = str('ltx_model', `LTX model of the landscape (16:9) clip: ${LTX_MODELS.join(', ')}.`, BUILTIN_JOB_DEFAULTS.model, {
     condition: `contains(${JSON.stringify(LTX_MODELS)}, var.ltx_model)`,
     errorMessage: `ltx_model must be one of ${LTX_MODELS.join(', ')}.`,
   });
-  const ltxResolution = str('ltx_resolution', `Default LTX-2 resolution: ${LTX_RESOLUTIONS.join(', ')}.`, BUILTIN_JOB_DEFAULTS.resolution, {
-    condition: `contains(${JSON.stringify(LTX_RESOLUTIONS)}, var.ltx_resolution)`,
-    errorMessage: `ltx_resolution must be one of ${LTX_RESOLUTIONS.join(', ')}.`,
+  const ltxResolution = str('ltx_resolution', `Default LTX-2 resolution of the landscape (16:9) clip: ${LTX_LANDSCAPE_RESOLUTIONS.join(', ')}.`, BUILTIN_JOB_DEFAULTS.resolution, {
+    condition: `contains(${JSON.stringify(LTX_LANDSCAPE_RESOLUTIONS)}, var.ltx_resolution)`,
+    errorMessage: `ltx_resolution must be one of ${LTX_LANDSCAPE_RESOLUTIONS.join(', ')}.`,
   });
+  const ltxPortraitModel = str(
+    'ltx_portrait_model',
+    `LTX model of the portrait clip (1080x1920) that 9:16, 4:5 and 1:1 videos are made from: one that generates portrait natively, ${LTX_PORTRAIT_MODELS.join(' or ')}.`,
+    BUILTIN_JOB_DEFAULTS.portraitModel,
+    {
+      condition: `contains(${JSON.stringify(LTX_PORTRAIT_MODELS)}, var.ltx_portrait_model)`,
+      errorMessage: `ltx_portrait_model must be one of ${LTX_PORTRAIT_MODELS.join(', ')} (a model that makes portrait video).`,
+    },
+  );
   const ltxFps = num('ltx_fps', `Default LTX-2 frame rate: ${FPS_VALUES.join(' or ')}.`, BUILTIN_JOB_DEFAULTS.fps, {
     condition: `contains(${JSON.stringify(FPS_VALUES)}, var.ltx_fps)`,
     errorMessage: `ltx_fps must be one of ${FPS_VALUES.join(', ')}.`,
@@ -271,6 +282,7 @@ export function defineInputs(scope: Construct): StackInputs {
     ltxPricesUsdPerSecond: ltxPrices.stringValue,
     ltxModel: ltxModel.stringValue,
     ltxResolution: ltxResolution.stringValue,
+    ltxPortraitModel: ltxPortraitModel.stringValue,
     ltxFps: ltxFps.numberValue,
     ltxConcurrency: ltxConcurrency.numberValue,
     remotionFunctionName: remotionFunctionName.stringValue,

@@ -76,7 +76,7 @@ export class PipelineStack extends TerraformStack {
     // not write media URLs does not wait for CloudFront to deploy. Secrets are SSM parameter NAMES
     // (`*_PARAM`), resolved at cold start; an empty optional one is no secret at all.
     const base = { BUCKET_NAME: bucket.bucket, SUPABASE_URL: inputs.supabaseUrl, SUPABASE_SERVICE_ROLE_KEY_PARAM: inputs.supabaseServiceRoleKeyParam, EVENT_BUS_NAME: bus.name };
-    const jobDefaults = { LTX_MODEL: inputs.ltxModel, LTX_RESOLUTION: inputs.ltxResolution, LTX_FPS: Token.asString(inputs.ltxFps) };
+    const jobDefaults = { LTX_MODEL: inputs.ltxModel, LTX_RESOLUTION: inputs.ltxResolution, LTX_PORTRAIT_MODEL: inputs.ltxPortraitModel, LTX_FPS: Token.asString(inputs.ltxFps) };
     const mediaUrls = { CDN_BASE_URL: `https://${cdn.distribution.domainName}` };
     const publish: PolicyStatement = { sid: 'PublishDomainEvents', effect: 'Allow', actions: ['events:PutEvents'], resources: [bus.arn] };
     // HeadObject answers 404 for a missing key only to a caller allowed to list the bucket (403

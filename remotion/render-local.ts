@@ -95,7 +95,7 @@ export class LocalRemotionRenderer implements Renderer {
       const composition = { ...selected, width: request.width, height: request.height, fps: request.fps, durationInFrames };
       const videoFile = path.join(workDir, 'video.mp4');
       const posterFile = path.join(workDir, 'poster.jpg');
-      this.log(`remotion: rendering ${request.jobId} at ${request.width}x${request.height}, ${durationInFrames} frames at ${request.fps} fps`);
+      this.log(`remotion: rendering ${request.jobId} (${request.props.format}) at ${request.width}x${request.height}, ${durationInFrames} frames at ${request.fps} fps`);
 
       await renderMedia({
         serveUrl,

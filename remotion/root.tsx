@@ -2,7 +2,8 @@ import type { ComponentType } from 'react';
 import { Composition, type CalculateMetadataFunction } from 'remotion';
 import { DEFAULT_MUSIC_FILE, MUSIC_FILES, isMusicFile } from '../shared/domain/music';
 import { COMPOSITION_ID, type VillaVideoProps } from '../shared/domain/video-template';
-import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, durationInFramesFor } from '../shared/domain/video-template-timeline';
+import { DEFAULT_FPS, durationInFramesFor } from '../shared/domain/video-template-timeline';
+import { VIDEO_FORMATS, VIDEO_FORMAT_SPECS, isVideoFormat } from '../shared/domain/video-formats';
 import { VillaVideo } from './villa-video';
 
 export type Props = VillaVideoProps & Record<string, unknown>;
@@ -13,9 +14,15 @@ export const defaultProps: Props = {
   subtitle: 'Sea views · Infinity pool · Five bedrooms',
   musicFile: DEFAULT_MUSIC_FILE,
   clipDurationSeconds: 6,
+  format: '16:9',
 };
 
-/** The video is exactly as long as the clip. Props are checked here too: a bad one fails the render, not a frame. */
+/**
+ * The video is exactly as long as the clip, and has the delivered size of its format (so Studio shows
+ * the 9:16 layout at 1080x1920 when the props say 9:16). Renders set their own width and height (a
+ * test renders at 1/6 scale) of the same shape; the composition checks the shape. Props are checked
+ * here too: a bad one fails the render, not a frame.
+ */
 export const calculateMetadata: CalculateMetadataFunction<Props> = ({ props }) => {
   const seconds = props.clipDurationSeconds;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 120) {
@@ -24,7 +31,11 @@ export const calculateMetadata: CalculateMetadataFunction<Props> = ({ props }) =
   if (!isMusicFile(props.musicFile)) {
     throw new Error(`musicFile must be one of ${MUSIC_FILES.join(', ')}, received ${JSON.stringify(props.musicFile)}`);
   }
-  return { durationInFrames: durationInFramesFor(seconds, DEFAULT_FPS) };
+  if (!isVideoFormat(props.format)) {
+    throw new Error(`format must be one of ${VIDEO_FORMATS.join(', ')}, received ${JSON.stringify(props.format)}`);
+  }
+  const { width, height } = VIDEO_FORMAT_SPECS[props.format];
+  return { durationInFrames: durationInFramesFor(seconds, DEFAULT_FPS), width, height };
 };
 
 export function RemotionRoot() {
@@ -32,8 +43,8 @@ export function RemotionRoot() {
     <Composition
       id={COMPOSITION_ID}
       component={VillaVideo as ComponentType<Props>}
-      width={DEFAULT_WIDTH}
-      height={DEFAULT_HEIGHT}
+      width={VIDEO_FORMAT_SPECS[defaultProps.format].width}
+      height={VIDEO_FORMAT_SPECS[defaultProps.format].height}
       fps={DEFAULT_FPS}
       durationInFrames={durationInFramesFor(defaultProps.clipDurationSeconds, DEFAULT_FPS)}
       defaultProps={defaultProps}

@@ -1,6 +1,7 @@
 import { ValidationError } from '../shared/domain/errors';
 import { LIMITS } from '../shared/domain/job-options';
 import { MUSIC_FILES, isMusicFile } from '../shared/domain/music';
+import { checkFormatAndSize } from '../shared/domain/template-layout';
 import type { RenderRequest } from '../shared/ports/renderer';
 
 /** Bounds of what the local renderer accepts; H.264 with 4:2:0 chroma needs even dimensions. */
@@ -52,4 +53,6 @@ export function validateRenderRequest(request: RenderRequest): void {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > RENDER_LIMITS.maxClipSeconds) {
     fail('props.clipDurationSeconds', `must be a number of seconds above 0 and at most ${RENDER_LIMITS.maxClipSeconds}`, seconds);
   }
+  // One of the four, and the size (which may be scaled: tests render at 1/6) of its shape.
+  checkFormatAndSize(props.format, request.width, request.height);
 }

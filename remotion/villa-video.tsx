@@ -4,6 +4,7 @@ import { AbsoluteFill, Audio, Img, interpolate, spring, staticFile, useCurrentFr
 import type { VillaVideoProps } from '../shared/domain/video-template';
 import { BODY_FONT_FAMILY, TITLE_FONT_FAMILY, loadTemplateFonts } from './fonts';
 import { musicFades, titleTimeline } from '../shared/domain/video-template-timeline';
+import { CLIP_FOCAL_POINT, checkFormatAndSize, templateLayout, titleScale } from '../shared/domain/template-layout';
 
 loadTemplateFonts();
 
@@ -12,12 +13,7 @@ const ACCENT = '#E8C07D';
 const MUSIC_VOLUME = 0.7;
 const clamp = { extrapolateLeft: 'clamp', extrapolateRight: 'clamp' } as const;
 
-/** Long titles shrink (down to 60 %) rather than running to three lines. */
-function titleScale(title: string): number {
-  return title.length <= 26 ? 1 : Math.max(0.6, Math.sqrt(26 / title.length));
-}
-
-/** How the clip is drawn, full frame (cover). */
+/** How the clip is drawn, full frame (cover, anchored at CLIP_FOCAL_POINT). */
 export type ClipLayer = ComponentType<{ src: string }>;
 
 /**
@@ -30,14 +26,17 @@ export type ClipLayer = ComponentType<{ src: string }>;
  * with Remotion's reason instead of silently rendering at the old speed.
  */
 export const MediaClip: ClipLayer = ({ src }) => (
-  <Video src={src} muted objectFit="cover" style={{ width: '100%', height: '100%' }} disallowFallbackToOffthreadVideo />
+  <Video src={src} muted objectFit="cover" style={{ width: '100%', height: '100%', objectPosition: FOCAL_POSITION }} disallowFallbackToOffthreadVideo />
 );
+
+/** CSS object-position of the clip (and the Studio's sample photo) when the frame crops it: template-layout.ts says why the centre. */
+export const FOCAL_POSITION = `${CLIP_FOCAL_POINT.x * 100}% ${CLIP_FOCAL_POINT.y * 100}%`;
 
 /** The clip, full frame. Without a clip URL (Studio preview) the sample photo stands in, slowly zooming. */
 function Background({ clipUrl, Clip }: { clipUrl: string; Clip: ClipLayer }) {
   const frame = useCurrentFrame();
   const { durationInFrames } = useVideoConfig();
-  const fill: CSSProperties = { width: '100%', height: '100%', objectFit: 'cover' };
+  const fill: CSSProperties = { width: '100%', height: '100%', objectFit: 'cover', objectPosition: FOCAL_POSITION };
   if (clipUrl === '') {
     const zoom = interpolate(frame, [0, durationInFrames], [1, 1.08], clamp);
     return <Img src={staticFile('sample/villa.jpg')} style={{ ...fill, transform: `scale(${zoom})` }} />;
@@ -50,27 +49,33 @@ export function VillaVideo(props: VillaVideoProps) {
 }
 
 /** The template's layers: black, the clip drawn by `Clip`, and the title card over it. */
-export function VillaVideoLayout({ clipUrl, title, subtitle, musicFile, Clip }: VillaVideoProps & { Clip: ClipLayer }) {
+export function VillaVideoLayout({ clipUrl, title, subtitle, musicFile, format, Clip }: VillaVideoProps & { Clip: ClipLayer }) {
+  const { width, height } = useVideoConfig();
+  // A size forced on the render (the request's width and height, Lambda's forceWidth) must have the
+  // format's shape: a 9:16 layout squeezed into 16:9 would put text where the platform draws its controls.
+  checkFormatAndSize(format, width, height);
   return (
     <AbsoluteFill style={{ backgroundColor: 'black' }}>
       <Background clipUrl={clipUrl} Clip={Clip} />
-      <TitleCard title={title} subtitle={subtitle} musicFile={musicFile} />
+      <TitleCard title={title} subtitle={subtitle} musicFile={musicFile} format={format} />
     </AbsoluteFill>
   );
 }
 
 /**
  * Everything drawn over the clip: the scrim, title and subtitle with their entrance and exit, the
- * fade from and to black, and the music. Transparent elsewhere.
+ * fade from and to black, and the music. Transparent elsewhere. Laid out for `format` inside its
+ * safe area (template-layout.ts, safe-areas.ts).
  */
-export function TitleCard({ title, subtitle, musicFile }: Pick<VillaVideoProps, 'title' | 'subtitle' | 'musicFile'>) {
+export function TitleCard({ title, subtitle, musicFile, format }: Pick<VillaVideoProps, 'title' | 'subtitle' | 'musicFile' | 'format'>) {
   const frame = useCurrentFrame();
   const { fps, durationInFrames, width, height } = useVideoConfig();
   const t = titleTimeline(durationInFrames, fps);
   const { fadeIn, fadeOut } = musicFades(durationInFrames, fps);
 
-  // Sizes follow the frame's height (and width for long lines), so 320x180 and 3840x2160 match.
-  const unit = Math.min(height, (width * 9) / 16) / 100;
+  // Every size is a multiple of the frame's shorter side, so 320x180 and 3840x2160 match.
+  const layout = templateLayout(format, width, height);
+  const { unit, padding } = layout;
   const enterTitle = spring({ frame: frame - t.enterStart, fps, durationInFrames: t.enterEnd - t.enterStart, config: { damping: 200 } });
   const enterSubtitle = spring({ frame: frame - t.enterStart - t.subtitleDelay, fps, durationInFrames: t.enterEnd - t.enterStart, config: { damping: 200 } });
   const exit = interpolate(frame, [t.exitStart, t.exitEnd], [0, 1], clamp);
@@ -91,12 +96,12 @@ export function TitleCard({ title, subtitle, musicFile }: Pick<VillaVideoProps, 
       {/* Scrim: darkens the lower left third only as much as the text needs, following the title in and out. */}
       <AbsoluteFill
         style={{
-          background: 'linear-gradient(to top, rgba(8,6,4,0.7) 0%, rgba(8,6,4,0.38) 26%, rgba(8,6,4,0) 55%), linear-gradient(to right, rgba(8,6,4,0.3) 0%, rgba(8,6,4,0) 55%)',
+          background: `linear-gradient(to top, rgba(8,6,4,0.7) 0%, rgba(8,6,4,0.38) ${layout.scrimReach * 47}%, rgba(8,6,4,0) ${layout.scrimReach * 100}%), linear-gradient(to right, rgba(8,6,4,0.3) 0%, rgba(8,6,4,0) 55%)`,
           opacity: title === '' && subtitle === '' ? 0 : 0.25 + 0.75 * Math.max(titleOpacity, subtitleOpacity),
         }}
       />
-      <AbsoluteFill style={{ justifyContent: 'flex-end', padding: `0 ${unit * 10}px ${unit * 10}px ${unit * 9}px` }}>
-        <div style={{ maxWidth: '78%', transform: `translateY(${lift}px)` }}>
+      <AbsoluteFill style={{ justifyContent: 'flex-end', padding: `${padding.top}px ${padding.right}px ${padding.bottom}px ${padding.left}px` }}>
+        <div style={{ maxWidth: layout.maxWidth, transform: `translateY(${lift}px)` }}>
           <div
             style={{
               width: unit * 9 * enterTitle * (1 - exit),
@@ -110,8 +115,10 @@ export function TitleCard({ title, subtitle, musicFile }: Pick<VillaVideoProps, 
             style={{
               fontFamily: `'${TITLE_FONT_FAMILY}', Georgia, serif`,
               fontWeight: 600,
-              fontSize: unit * 8.2 * titleScale(title),
+              fontSize: layout.titleFontSize * titleScale(title, layout.titleCharsPerLine),
               lineHeight: 1.08,
+              // A word longer than the line (a URL, a name without spaces) breaks rather than leaving the safe area.
+              overflowWrap: 'anywhere',
               color: '#FFFFFF',
               letterSpacing: `${(1 - enterTitle) * 0.04}em`,
               textShadow: `0 ${unit * 0.3}px ${unit * 2}px rgba(0,0,0,0.45)`,
@@ -126,8 +133,9 @@ export function TitleCard({ title, subtitle, musicFile }: Pick<VillaVideoProps, 
               style={{
                 fontFamily: `'${BODY_FONT_FAMILY}', Helvetica, Arial, sans-serif`,
                 fontWeight: 500,
-                fontSize: unit * 2.7,
+                fontSize: layout.subtitleFontSize,
                 lineHeight: 1.35,
+                overflowWrap: 'anywhere',
                 letterSpacing: '0.22em',
                 textTransform: 'uppercase',
                 color: 'rgba(255,255,255,0.9)',

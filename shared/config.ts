@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from './domain/errors';
 import { describeZodIssues } from './domain/format-zod-error';
-import { CAMERA_MOTIONS, LTX_MODELS, LTX_RESOLUTIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
+import { CAMERA_MOTIONS, DURATIONS, BUILTIN_JOB_DEFAULTS, type JobDefaults } from './domain/job-options';
+import { ltxClipPlan } from './domain/ltx/ltx-clip-plan';
+import { LTX_LANDSCAPE_RESOLUTIONS, LTX_MODEL_SPECS, LTX_MODELS, LTX_PORTRAIT_MODELS, LTX_RESOLUTIONS, modelCombinationProblem, supportsPortrait } from './domain/ltx/ltx-models';
 import { LTX_PRICES_USD_PER_SECOND, type LtxPriceTable } from './domain/ltx/ltx-prices';
 import { MUSIC_FILES } from './domain/music';
 import { renderConcurrencyLimit } from './domain/render-capacity';
@@ -32,7 +34,12 @@ const envSchema = z.object({
   LTX_API_KEY: z.string().optional(),
   LTX_API_KEY_PARAM: z.string().optional(),
   LTX_MODEL: z.enum(LTX_MODELS).default(BUILTIN_JOB_DEFAULTS.model),
-  LTX_RESOLUTION: z.enum(LTX_RESOLUTIONS).default(BUILTIN_JOB_DEFAULTS.resolution),
+  LTX_RESOLUTION: z.enum(LTX_LANDSCAPE_RESOLUTIONS).default(BUILTIN_JOB_DEFAULTS.resolution),
+  /** The model of the portrait clip (9:16, 4:5, 1:1): one that makes 1080x1920 natively (ltx-models.ts). */
+  LTX_PORTRAIT_MODEL: z.preprocess(
+    emptyIsUnset,
+    z.enum(LTX_MODELS).refine(supportsPortrait, `must be a model that makes portrait video: ${LTX_PORTRAIT_MODELS.join(', ')}`).optional(),
+  ),
   LTX_FPS: z.coerce.number().pipe(z.union([z.literal(25), z.literal(50)])).default(BUILTIN_JOB_DEFAULTS.fps),
   LTX_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(900).default(180),
   /** JSON, e.g. {"ltx-2-pro":{"3840x2160":0.2}}: US dollars per second of output video, over the built-in table. */
@@ -132,6 +139,24 @@ function defaultFormats(list: string | undefined): VideoFormat[] {
   }
 }
 
+/**
+ * The deployment's models must make every clip a user may ask for (each duration, both orientations)
+ * at its resolution and fps: refused at start-up, not job by job at LTX's door.
+ */
+function checkedClipSettings(defaults: JobDefaults): JobDefaults {
+  for (const orientation of ['landscape', 'portrait'] as const) {
+    for (const duration of DURATIONS) {
+      const clip = ltxClipPlan({ ...defaults, duration }, orientation);
+      const problem = modelCombinationProblem(clip);
+      if (problem) {
+        const settings = orientation === 'landscape' ? 'LTX_MODEL, LTX_RESOLUTION and LTX_FPS' : 'LTX_PORTRAIT_MODEL and LTX_FPS';
+        throw new ConfigError(`invalid configuration: ${settings} do not go together (${clip.model} for ${orientation} clips of ${duration} s): ${problem.message}`);
+      }
+    }
+  }
+  return defaults;
+}
+
 function ltxPrices(json: string | undefined): LtxPriceTable {
   if (json === undefined) return LTX_PRICES_USD_PER_SECOND;
   let value: unknown;
@@ -142,6 +167,11 @@ function ltxPrices(json: string | undefined): LtxPriceTable {
   }
   const parsed = priceOverrideSchema.safeParse(value);
   if (!parsed.success) throw new ConfigError(`invalid configuration: LTX_PRICES_USD_PER_SECOND: ${describeZodIssues(parsed.error)}`);
+  for (const [model, prices] of Object.entries(parsed.data) as Array<[keyof typeof LTX_MODEL_SPECS, Record<string, number>]>) {
+    const sizes: readonly string[] = LTX_MODEL_SPECS[model].resolutions;
+    const unknown = Object.keys(prices).filter((resolution) => !sizes.includes(resolution));
+    if (unknown.length) throw new ConfigError(`invalid configuration: LTX_PRICES_USD_PER_SECOND: ${model} makes no ${unknown.join(', ')} video (it makes ${sizes.join(', ')})`);
+  }
   const table = structuredClone(LTX_PRICES_USD_PER_SECOND);
   for (const model of LTX_MODELS) Object.assign(table[model], parsed.data[model]);
   return table;
@@ -177,15 +207,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       issuer: e.SUPABASE_JWT_ISSUER ?? `${supabaseUrl}/auth/v1`,
     },
     ltx: { apiUrl: e.LTX_API_URL, apiKey: secretRef('LTX_API_KEY', e.LTX_API_KEY, e.LTX_API_KEY_PARAM), timeoutMs: e.LTX_TIMEOUT_SECONDS * 1000 },
-    jobDefaults: {
+    jobDefaults: checkedClipSettings({
       ...BUILTIN_JOB_DEFAULTS,
       cameraMotion: e.DEFAULT_CAMERA_MOTION,
       musicFile: e.DEFAULT_MUSIC_FILE,
       formats: defaultFormats(e.DEFAULT_FORMATS),
       model: e.LTX_MODEL,
       resolution: e.LTX_RESOLUTION,
+      portraitModel: e.LTX_PORTRAIT_MODEL ?? BUILTIN_JOB_DEFAULTS.portraitModel,
       fps: e.LTX_FPS,
-    },
+    }),
     ltxPrices: ltxPrices(e.LTX_PRICES_USD_PER_SECOND),
     eventBus: { name: e.EVENT_BUS_NAME, endpoint: e.EVENTBRIDGE_ENDPOINT },
     queues: { endpoint: e.SQS_ENDPOINT, ltxUrl: e.LTX_QUEUE_URL, ltxDeadLetterUrl: e.LTX_DEAD_LETTER_QUEUE_URL, renderDeadLetterUrl: e.RENDER_DEAD_LETTER_QUEUE_URL },

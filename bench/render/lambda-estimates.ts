@@ -6,11 +6,13 @@ import {
   lambdaCostUsd,
   type LambdaCostModel,
 } from '../../shared/domain/lambda-render-plan';
+import { VIDEO_FORMAT_SPECS, type VideoFormat } from '../../shared/domain/video-formats';
 
 /** Lambda gives a function one vCPU per 1769 MB (AWS Lambda docs, "Memory and computing power"). */
 const MB_PER_VCPU = 1769;
 
 export interface LambdaEstimateRow {
+  format: VideoFormat;
   seconds: number;
   fps: number;
   frames: number;
@@ -27,7 +29,7 @@ export interface LambdaEstimateRow {
 }
 
 /**
- * The expected Lambda render time and cost for every length and frame rate a job can have, from
+ * The expected Lambda render time and cost for every format, length and frame rate a job can have, from
  * the plan table, once with the model's constant and once with this run's measured CPU seconds per
  * 1080p frame spread over the function's vCPUs (a machine's x86 core and a Lambda arm64 vCPU are
  * not the same, so this is a sanity check on the constant, not a replacement for it).
@@ -36,11 +38,12 @@ export function lambdaEstimates(cpuSecondsPerFrame1080p: number, model: LambdaCo
   const secondsPerFrameMeasured = cpuSecondsPerFrame1080p / (model.memoryMb / MB_PER_VCPU);
   const measured: LambdaCostModel = { ...model, secondsPerFrame1080p: secondsPerFrameMeasured };
   const rows = LAMBDA_RENDER_PLANS.map((row) => {
-    const shape = { durationInFrames: row.frames, width: 1920, height: 1080 };
+    const shape = { durationInFrames: row.frames, width: VIDEO_FORMAT_SPECS[row.format].width, height: VIDEO_FORMAT_SPECS[row.format].height };
     const expected = estimateLambdaRender(shape, row.framesPerLambda, model);
     const withMeasured = estimateLambdaRender(shape, row.framesPerLambda, measured);
     const pick = chooseLambdaRenderPlan(shape, measured);
     return {
+      format: row.format,
       seconds: row.seconds,
       fps: row.fps,
       frames: row.frames,

@@ -1,6 +1,7 @@
 import { openBrowser, renderMedia, renderStill, selectComposition } from '@remotion/renderer';
 import { remotionBrowserOptions, resolveBrowserExecutable } from '../../remotion/browser-executable';
 import { durationInFramesFor, posterFrame } from '../../shared/domain/video-template-timeline';
+import type { VideoFormat } from '../../shared/domain/video-formats';
 import { trackTreeCpu } from './process-cpu';
 import type { RenderVariant } from './variants';
 
@@ -24,6 +25,8 @@ export interface RunVariantInput {
   title?: string;
   subtitle?: string;
   musicFile?: string;
+  /** The layout rendered; `width` x `height` must have its shape. Default 16:9. */
+  format?: VideoFormat;
 }
 
 /** Renders one variant with Remotion's own API in a fresh browser, the way LocalRemotionRenderer does. */
@@ -38,6 +41,7 @@ export async function runVariant(input: RunVariantInput): Promise<VariantRun> {
       subtitle: input.subtitle ?? 'Sea views · Infinity pool · Five bedrooms',
       musicFile: input.musicFile ?? 'ocean-breeze.mp3',
       clipDurationSeconds: input.seconds,
+      format: input.format ?? '16:9',
     };
     const cpu = trackTreeCpu();
     const started = performance.now();
@@ -82,7 +86,7 @@ export async function renderTitleCardPng(input: { serveUrl: string; composition:
   const browserOptions = remotionBrowserOptions(resolveBrowserExecutable(undefined));
   const browser = await openBrowser('chrome', { ...browserOptions, logLevel: 'error' });
   try {
-    const inputProps = { clipUrl: '', title: input.title ?? 'Villa Serena', subtitle: input.subtitle ?? 'Sea views · Infinity pool · Five bedrooms', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: input.seconds };
+    const inputProps = { clipUrl: '', title: input.title ?? 'Villa Serena', subtitle: input.subtitle ?? 'Sea views · Infinity pool · Five bedrooms', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: input.seconds, format: '16:9' };
     const selected = await selectComposition({ serveUrl: input.serveUrl, id: input.composition, inputProps, puppeteerInstance: browser, ...browserOptions, logLevel: 'error' });
     const durationInFrames = durationInFramesFor(input.seconds, input.fps);
     const composition = { ...selected, width: input.width, height: input.height, fps: input.fps, durationInFrames };

@@ -45,8 +45,9 @@ export interface LtxServerOptions {
   allowAnySize?: boolean;
   /**
    * TEST ONLY: answer clips of this size whatever resolution was asked (duration and fps still
-   * follow the request), so pipeline suites need not encode 1080p. The local stack sets it only for
-   * tests; the real API always answers the requested size.
+   * follow the request), so pipeline suites need not encode 1080p; turned to the request's
+   * orientation (a portrait request gets 72x128 for 128x72). The local stack sets it only for tests;
+   * the real API always answers the requested size.
    */
   clipSize?: { width: number; height: number };
   log?: (message: string, context?: Record<string, unknown>) => void;
@@ -106,9 +107,20 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The size of the answer: the request's, or the test-only clip size turned to the request's orientation. */
+function clipSizeFor(resolution: string, testSize: { width: number; height: number } | undefined): { width: number; height: number } {
+  const asked = resolutionSize(resolution);
+  if (!testSize) return asked;
+  const long = Math.max(testSize.width, testSize.height);
+  const short = Math.min(testSize.width, testSize.height);
+  return asked.height > asked.width ? { width: short, height: long } : { width: long, height: short };
+}
+
 /**
- * A stand-in for the LTX-2 API on this machine: the same endpoint, validation and error shapes, and
- * a real H.264 MP4 made from the photo by the requested camera motion. Image URLs may also be plain
+ * A stand-in for the LTX-2 API on this machine: the same endpoint, validation and error shapes, each
+ * model answered by its own limits (ltx-models.ts: a portrait size on a model without portrait is a
+ * 400 naming `resolution`), and a real H.264 MP4 made from the photo by the requested camera motion,
+ * portrait included (the photo is cropped around its centre to the clip's shape, then filmed). Image URLs may also be plain
  * http on a loopback host (127.0.0.1, localhost), because the local object store speaks http; the
  * real API takes https only.
  */
@@ -138,7 +150,7 @@ export async function startLtxServer(options: LtxServerOptions = {}): Promise<Lt
     if (!declared) throw invalidRequest(`image_uri is a damaged ${format.toUpperCase()} image: its header declares no size`);
     const excess = pixelBudgetExcess(declared);
     if (excess) throw invalidRequest(`image_uri declares ${excess}`);
-    const { width, height } = options.clipSize ?? resolutionSize(request.resolution);
+    const { width, height } = clipSizeFor(request.resolution, options.clipSize);
     const outFile = join(tmpdir(), `ltx-local-${requestId}.mp4`);
     const started = Date.now();
     try {

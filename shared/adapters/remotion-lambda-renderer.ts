@@ -10,6 +10,7 @@ import { UpstreamError } from '../domain/errors';
 import { COMPOSITION_ID } from '../domain/video-template';
 import { durationInFramesFor, posterFrame } from '../domain/video-template-timeline';
 import { framesPerLambdaFor } from '../domain/lambda-render-plan';
+import { checkFormatAndSize } from '../domain/template-layout';
 import { POSTER_ENCODING, VIDEO_ENCODING } from '../domain/render-settings';
 import type { Logger } from '../ports/logger';
 import type { RenderStarter, RenderState, StartedRender, StartRenderRequest } from '../ports/render-starter';
@@ -82,6 +83,8 @@ export class RemotionLambdaRenderer implements RenderStarter {
 
   async start(request: StartRenderRequest): Promise<StartedRender> {
     const o = this.options;
+    // A size of another shape than the format's would lay one platform's layout out on another's frame: refused before any function is paid for.
+    checkFormatAndSize(request.props.format, request.width, request.height);
     const client = await this.client();
     const durationInFrames = durationInFramesFor(request.props.clipDurationSeconds, request.fps);
     // The composition's size, fps and length follow the job, whatever the template's defaults are.

@@ -19,6 +19,7 @@ export function optionsToMetadata(o: JobOptions): Record<string, string> {
     'music-file': o.musicFile,
     model: o.model,
     resolution: o.resolution,
+    'portrait-model': o.portraitModel,
     fps: String(o.fps),
     formats: o.formats.join(','),
   };

@@ -2,18 +2,19 @@ import { z } from 'zod';
 import { MUSIC_FILES, DEFAULT_MUSIC_FILE } from './music';
 import { toValidationError } from './format-zod-error';
 import { BUILTIN_DEFAULT_FORMATS, canonicalFormats, VIDEO_FORMATS, type VideoFormat } from './video-formats';
+import { ValidationError } from './errors';
+import { LTX_FPS_VALUES, LTX_LANDSCAPE_RESOLUTIONS, LTX_MODELS, modelCombinationProblem, supportsPortrait, type LtxFps, type LtxLandscapeResolution, type LtxModel } from './ltx/ltx-models';
+import { ltxClipPlans } from './ltx/ltx-clip-plan';
 
 /** Camera motions LTX-2 accepts (docs.ltx.video). */
 export const CAMERA_MOTIONS = ['dolly_in', 'dolly_out', 'dolly_left', 'dolly_right', 'jib_up', 'jib_down', 'static', 'focus_shift'] as const;
 export type CameraMotion = (typeof CAMERA_MOTIONS)[number];
-export const LTX_MODELS = ['ltx-2-fast', 'ltx-2-pro'] as const;
-export type LtxModel = (typeof LTX_MODELS)[number];
-export const LTX_RESOLUTIONS = ['1920x1080', '2560x1440', '3840x2160'] as const;
-export type LtxResolution = (typeof LTX_RESOLUTIONS)[number];
+/** What a user may ask for: the durations every model in ltx-models.ts makes at every setting (a test holds them equal). */
 export const DURATIONS = [6, 8, 10] as const;
 export type Duration = (typeof DURATIONS)[number];
-export const FPS_VALUES = [25, 50] as const;
-export type Fps = (typeof FPS_VALUES)[number];
+/** The deployment's choice (LTX_FPS), from the models' table. */
+export const FPS_VALUES = LTX_FPS_VALUES;
+export type Fps = LtxFps;
 
 export const LIMITS = {
   titleMaxLength: 80,
@@ -53,8 +54,11 @@ export type JobOptions = {
   cameraMotion: CameraMotion;
   duration: Duration;
   musicFile: string;
+  /** The landscape clip's model and size (16:9), the deployment's LTX_MODEL and LTX_RESOLUTION. */
   model: LtxModel;
-  resolution: LtxResolution;
+  resolution: LtxLandscapeResolution;
+  /** The portrait clip's model (9:16, 4:5, 1:1), LTX_PORTRAIT_MODEL: one that makes 1080x1920 natively. */
+  portraitModel: LtxModel;
   fps: Fps;
   /** The videos the job makes, canonical order, at least one (video-formats.ts). */
   formats: VideoFormat[];
@@ -72,13 +76,18 @@ export const BUILTIN_JOB_DEFAULTS: JobDefaults = {
   musicFile: DEFAULT_MUSIC_FILE,
   model: 'ltx-2-fast',
   resolution: '1920x1080',
+  portraitModel: 'ltx-2-3-fast',
   fps: 25,
   formats: [...BUILTIN_DEFAULT_FORMATS],
 };
 
-/** Fills every default in one place (the user's choice wins over the deployment's defaults). */
+/**
+ * Fills every default in one place (the user's choice wins over the deployment's defaults), and
+ * refuses a job one of its clips' models cannot make (ValidationError naming the user's field:
+ * `duration`, or `formats` when the deployment's own settings are what the model lacks).
+ */
 export function resolveJobOptions(input: JobOptionsInput, defaults: JobDefaults): JobOptions {
-  return {
+  const options: JobOptions = {
     title: input.title ?? defaults.title,
     subtitle: input.subtitle ?? defaults.subtitle,
     prompt: input.prompt ?? defaults.prompt,
@@ -87,9 +96,25 @@ export function resolveJobOptions(input: JobOptionsInput, defaults: JobDefaults)
     musicFile: input.musicFile ?? defaults.musicFile,
     model: defaults.model,
     resolution: defaults.resolution,
+    portraitModel: defaults.portraitModel,
     fps: defaults.fps,
     formats: input.formats ?? [...defaults.formats],
   };
+  assertClipsPossible(options);
+  return options;
+}
+
+/** Throws ValidationError when a clip the job needs is a combination its model does not make. */
+export function assertClipsPossible(options: JobOptions): void {
+  for (const clip of ltxClipPlans(options)) {
+    const problem = modelCombinationProblem(clip);
+    if (!problem) continue;
+    const formats = clip.formats.join(', ');
+    if (problem.field === 'duration') {
+      throw new ValidationError('duration', `duration: ${options.duration} s cannot be made for ${formats}: ${problem.message}`);
+    }
+    throw new ValidationError('formats', `formats: ${formats} cannot be made by this deployment: ${problem.message}`);
+  }
 }
 
 /** Options as stored in a job row (`video_jobs.options`, jsonb): complete, every value one we accept. */
@@ -101,7 +126,12 @@ const storedOptionsSchema = z.object({
   duration: z.literal(DURATIONS),
   musicFile: z.string(),
   model: z.enum(LTX_MODELS),
-  resolution: z.enum(LTX_RESOLUTIONS),
+  resolution: z.enum(LTX_LANDSCAPE_RESOLUTIONS),
+  // Rows written before portrait clips existed: the built-in portrait model (they ask for 16:9 only).
+  portraitModel: z
+    .enum(LTX_MODELS)
+    .refine(supportsPortrait, 'must be a model that makes portrait video')
+    .default(BUILTIN_JOB_DEFAULTS.portraitModel),
   fps: z.literal(FPS_VALUES),
   // Rows written before jobs asked for formats made one 16:9 video.
   formats: z.array(z.enum(VIDEO_FORMATS)).min(1).default(['16:9']),

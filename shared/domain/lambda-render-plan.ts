@@ -34,6 +34,8 @@
  * concurrency quota (1000 in the production account: 40 renders at once at the cap of 24).
  */
 
+import { VIDEO_FORMAT_SPECS, type VideoFormat } from './video-formats';
+
 export interface LambdaCostModel {
   /** Memory of the deployed Remotion function (its name says it: mem3008mb). */
   memoryMb: number;
@@ -117,6 +119,7 @@ export function chooseLambdaRenderPlan(shape: FrameShape, model: LambdaCostModel
 }
 
 export interface LambdaPlanRow {
+  format: VideoFormat;
   seconds: number;
   fps: number;
   frames: number;
@@ -125,25 +128,45 @@ export interface LambdaPlanRow {
 }
 
 /**
- * The rule's answers at 1920x1080 for the lengths and frame rates jobs can have (job-options.ts:
- * 6, 8, 10 s at 25 or 50 fps), written out so a change of model or rule shows in review; a test
- * checks they are what `chooseLambdaRenderPlan` gives.
+ * The rule's answers at each format's delivered size (video-formats.ts) for the lengths and frame
+ * rates jobs can have (job-options.ts: 6, 8, 10 s at 25 or 50 fps), written out so a change of
+ * model or rule shows in review; a test checks they are what `chooseLambdaRenderPlan` gives. 9:16 has
+ * 16:9's pixel count, so its splits are 16:9's; 4:5 and 1:1 have 65 % and 56 % of the pixels, so
+ * each function's share of frames is worth less and the rule takes fewer, longer chunks.
  */
 export const LAMBDA_RENDER_PLANS: readonly LambdaPlanRow[] = [
   // Expected with the model above: wall time and cost per render (arm64, 3008 MB).
-  { seconds: 6, fps: 25, frames: 150, framesPerLambda: 15, lambdas: 10 }, //  9.8 s, $0.0023
-  { seconds: 8, fps: 25, frames: 200, framesPerLambda: 20, lambdas: 10 }, // 10.8 s, $0.0027
-  { seconds: 10, fps: 25, frames: 250, framesPerLambda: 21, lambdas: 12 }, // 11.2 s, $0.0033
-  { seconds: 6, fps: 50, frames: 300, framesPerLambda: 20, lambdas: 15 }, // 11.3 s, $0.0039
-  { seconds: 8, fps: 50, frames: 400, framesPerLambda: 25, lambdas: 16 }, // 12.4 s, $0.0048
-  { seconds: 10, fps: 50, frames: 500, framesPerLambda: 25, lambdas: 20 }, // 12.8 s, $0.0059
+  { format: '16:9', seconds: 6, fps: 25, frames: 150, framesPerLambda: 15, lambdas: 10 }, //  9.8 s, $0.0023
+  { format: '16:9', seconds: 8, fps: 25, frames: 200, framesPerLambda: 20, lambdas: 10 }, // 10.8 s, $0.0027
+  { format: '16:9', seconds: 10, fps: 25, frames: 250, framesPerLambda: 21, lambdas: 12 }, // 11.2 s, $0.0033
+  { format: '16:9', seconds: 6, fps: 50, frames: 300, framesPerLambda: 20, lambdas: 15 }, // 11.3 s, $0.0039
+  { format: '16:9', seconds: 8, fps: 50, frames: 400, framesPerLambda: 25, lambdas: 16 }, // 12.4 s, $0.0048
+  { format: '16:9', seconds: 10, fps: 50, frames: 500, framesPerLambda: 25, lambdas: 20 }, // 12.8 s, $0.0059
+  { format: '9:16', seconds: 6, fps: 25, frames: 150, framesPerLambda: 15, lambdas: 10 }, //  9.8 s, $0.0023
+  { format: '9:16', seconds: 8, fps: 25, frames: 200, framesPerLambda: 20, lambdas: 10 }, // 10.8 s, $0.0027
+  { format: '9:16', seconds: 10, fps: 25, frames: 250, framesPerLambda: 21, lambdas: 12 }, // 11.2 s, $0.0033
+  { format: '9:16', seconds: 6, fps: 50, frames: 300, framesPerLambda: 20, lambdas: 15 }, // 11.3 s, $0.0039
+  { format: '9:16', seconds: 8, fps: 50, frames: 400, framesPerLambda: 25, lambdas: 16 }, // 12.4 s, $0.0048
+  { format: '9:16', seconds: 10, fps: 50, frames: 500, framesPerLambda: 25, lambdas: 20 }, // 12.8 s, $0.0059
+  { format: '4:5', seconds: 6, fps: 25, frames: 150, framesPerLambda: 25, lambdas: 6 }, //  9.9 s, $0.0017
+  { format: '4:5', seconds: 8, fps: 25, frames: 200, framesPerLambda: 25, lambdas: 8 }, // 10.1 s, $0.0021
+  { format: '4:5', seconds: 10, fps: 25, frames: 250, framesPerLambda: 25, lambdas: 10 }, // 10.3 s, $0.0025
+  { format: '4:5', seconds: 6, fps: 50, frames: 300, framesPerLambda: 25, lambdas: 12 }, // 10.5 s, $0.0029
+  { format: '4:5', seconds: 8, fps: 50, frames: 400, framesPerLambda: 31, lambdas: 13 }, // 11.5 s, $0.0036
+  { format: '4:5', seconds: 10, fps: 50, frames: 500, framesPerLambda: 36, lambdas: 14 }, // 12.3 s, $0.0043
+  { format: '1:1', seconds: 6, fps: 25, frames: 150, framesPerLambda: 25, lambdas: 6 }, //  9.2 s, $0.0015
+  { format: '1:1', seconds: 8, fps: 25, frames: 200, framesPerLambda: 25, lambdas: 8 }, //  9.4 s, $0.0018
+  { format: '1:1', seconds: 10, fps: 25, frames: 250, framesPerLambda: 28, lambdas: 9 }, //  9.9 s, $0.0022
+  { format: '1:1', seconds: 6, fps: 50, frames: 300, framesPerLambda: 30, lambdas: 10 }, // 10.2 s, $0.0024
+  { format: '1:1', seconds: 8, fps: 50, frames: 400, framesPerLambda: 40, lambdas: 10 }, // 11.3 s, $0.0029
+  { format: '1:1', seconds: 10, fps: 50, frames: 500, framesPerLambda: 36, lambdas: 14 }, // 11.3 s, $0.0037
 ];
 
-/** `framesPerLambda` for a render: the table's row at 1080p, the rule for anything else. */
+/** `framesPerLambda` for a render: the table's row at a format's delivered size, the rule for any other size (a scaled render). */
 export function framesPerLambdaFor(shape: FrameShape): number {
-  if (shape.width * shape.height === PIXELS_1080P) {
-    const row = LAMBDA_RENDER_PLANS.find((r) => r.frames === shape.durationInFrames);
-    if (row) return row.framesPerLambda;
-  }
-  return chooseLambdaRenderPlan(shape).framesPerLambda;
+  const row = LAMBDA_RENDER_PLANS.find((r) => {
+    const spec = VIDEO_FORMAT_SPECS[r.format];
+    return r.frames === shape.durationInFrames && spec.width === shape.width && spec.height === shape.height;
+  });
+  return row ? row.framesPerLambda : chooseLambdaRenderPlan(shape).framesPerLambda;
 }

@@ -6,8 +6,6 @@
  */
 
 export const DEFAULT_FPS = 25;
-export const DEFAULT_WIDTH = 1920;
-export const DEFAULT_HEIGHT = 1080;
 
 export function durationInFramesFor(clipDurationSeconds: number, fps: number): number {
   return Math.max(1, Math.round(clipDurationSeconds * fps));

@@ -16,7 +16,8 @@ import type { VideoGenerator } from '../ports/video-generator';
 import type { StepOutcome } from './step-outcome';
 import { chooseImageUri, dataUriLength } from '../domain/ltx/image-uri';
 import { LTX_MAX_DATA_URI_BYTES } from '../domain/ltx/ltx-limits';
-import { ltxClipCostUsd } from '../domain/ltx/ltx-prices';
+import { ltxClipPlans, type LtxClipPlan } from '../domain/ltx/ltx-clip-plan';
+import { ltxClipCostUsd, ltxJobCost, roundUsd } from '../domain/ltx/ltx-prices';
 
 export interface LtxStepDeps {
   store: ObjectStore;
@@ -29,7 +30,8 @@ export interface LtxStepDeps {
 
 
 /**
- * `images/` Object Created → the base clip under `ltx-videos/`. Safe under at-least-once delivery:
+ * `images/` Object Created → the job's clips under `ltx-videos/`, one per orientation its formats need
+ * (landscape for 16:9, portrait for 9:16, 4:5 and 1:1), one after the other. Safe under at-least-once delivery:
  * only the delivery that claims the job (a compare-and-set on its status) calls LTX; every other
  * delivery of the same object is skipped. Transient failures release the claim and throw, so the
  * event's retry picks the job up again; permanent ones mark the job failed with a reason.
@@ -57,7 +59,7 @@ export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Pro
   await deps.reporter.statusChanged(claimed);
 
   try {
-    await generateClip(deps, claimed, object);
+    await generateClips(deps, claimed, object);
     return { outcome: 'done', jobId: claimed.id };
   } catch (err) {
     // The whole error goes to the log; the row gets the user's sentence for it (user-message.ts).
@@ -72,12 +74,63 @@ export async function runLtxStep(deps: LtxStepDeps, object: PipelineObject): Pro
     }
     logger.log('error', 'ltx step failed', { jobId: claimed.id, error: reason });
     await deps.reporter.fail(claimed, isRetryable(err) ? `Video generation failed after ${claimed.attempts} attempts: ${message}` : message);
+    await recordPaidClips(deps, claimed).catch((recordErr: unknown) => logger.log('warn', 'could not record the cost of the clips stored', { jobId: claimed.id, error: describeError(recordErr) }));
     return { outcome: 'failed', jobId: claimed.id, reason };
   }
 }
 
-async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Promise<void> {
+async function generateClips(deps: LtxStepDeps, job: VideoJob, object: Photo): Promise<void> {
   const sourceKey = job.source_key ?? object.key;
+  const plans = ltxClipPlans(job.options);
+  // A retry after one clip was stored: the clips in the bucket were paid for, and are not asked again.
+  const stored = await Promise.all(plans.map((plan) => deps.store.head(ltxVideoKey(job.user_id, job.id, plan.orientation))));
+  let imageUri: string | undefined;
+  const ticker = startProgressTicker(deps.reporter, job.id);
+  const clips: Array<{ key: string; requestId: string }> = [];
+  try {
+    for (const [i, plan] of plans.entries()) {
+      const key = ltxVideoKey(job.user_id, job.id, plan.orientation);
+      const existing = stored[i];
+      if (existing) {
+        deps.logger.log('info', 'clip already stored, not generated again', { jobId: job.id, ltxKey: key, orientation: plan.orientation });
+        clips.push({ key, requestId: existing.metadata['ltx-request-id'] ?? '' });
+        continue;
+      }
+      // Sequential on purpose: the account's quota is per concurrent request (2 by default), shared by
+      // every job; two clips at once would halve the jobs served and trip concurrency_limit_error.
+      imageUri ??= await photoImageUri(deps, sourceKey);
+      clips.push(await generateClip(deps, job, plan, key, imageUri, sourceKey));
+    }
+  } finally {
+    ticker.stop();
+  }
+  // The cost is set, never added: only the delivery that claimed the job gets here, and every clip of
+  // the job counts, a clip a previous attempt stored too (it was paid for then).
+  const ltxCost = ltxJobCost(job.options, deps.config.ltxPrices).usd;
+  const first = clips[0]!;
+  // The clips' own events may already have started the render: only touch the row if they have not.
+  // `attempts` restarts at 0: it counts the attempts of the stage in progress.
+  const updated = await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: first.key, ltx_request_id: first.requestId, attempts: 0, ltx_cost_usd: ltxCost });
+  // ...but the clips were paid for all the same: their cost goes on the row whatever the job's status now.
+  if (!updated) await deps.jobs.updateWhere(job.id, ['queued', 'rendering', 'completed', 'failed'], { ltx_cost_usd: ltxCost });
+  deps.logger.log('info', 'clips stored', { jobId: job.id, ltxKeys: clips.map((c) => c.key), ltxCostUsd: ltxCost });
+}
+
+/**
+ * A job that failed after some of its clips were made (the landscape one stored, the portrait one
+ * refused): those clips were paid for, and the row says so. Nothing is written when none was.
+ */
+async function recordPaidClips(deps: LtxStepDeps, job: VideoJob): Promise<void> {
+  const plans = ltxClipPlans(job.options);
+  const stored = await Promise.all(plans.map((plan) => deps.store.head(ltxVideoKey(job.user_id, job.id, plan.orientation))));
+  const paid = plans.filter((_, i) => stored[i]);
+  if (paid.length === 0) return;
+  const usd = roundUsd(paid.reduce((sum, plan) => sum + ltxClipCostUsd(plan, deps.config.ltxPrices), 0));
+  await deps.jobs.updateWhere(job.id, ['failed'], { ltx_cost_usd: usd });
+}
+
+/** The photo as LTX takes it: checked, then inline when the data URI fits LTX's limit, else by a URL. */
+async function photoImageUri(deps: LtxStepDeps, sourceKey: string): Promise<string> {
   const head = await deps.store.head(sourceKey);
   if (!head) throw new ValidationError('image', `The photo ${sourceKey} is no longer in the bucket.`);
   // Read no more than the limit allows: an oversized object fails on its size before any download.
@@ -87,33 +140,33 @@ async function generateClip(deps: LtxStepDeps, job: VideoJob, object: Photo): Pr
   const contentType = checkPhotoBytes(bytes);
   // Inline when the data URI fits LTX's limit (counted encoded: about 5.2 MB of photo), else by a URL.
   const inline = dataUriLength(bytes.length, contentType) <= LTX_MAX_DATA_URI_BYTES;
-  const imageUri = chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });
+  return chooseImageUri({ bytes, contentType, size: bytes.length, presignedUrl: inline ? undefined : await deps.store.presignGet(sourceKey, 600) });
+}
 
-  const ticker = startProgressTicker(deps.reporter, job.id);
+/** One clip: generated by its model, written to its key with the job's options and the clip's own settings. */
+async function generateClip(deps: LtxStepDeps, job: VideoJob, plan: LtxClipPlan, key: string, imageUri: string, sourceKey: string): Promise<{ key: string; requestId: string }> {
+  const clip = await deps.generator.generate({ imageUri, options: job.options, clip: plan });
   try {
-    const clip = await deps.generator.generate({ imageUri, options: job.options });
-    const ltxKey = ltxVideoKey(job.user_id, job.id);
-    try {
-      await putClip(deps, ltxKey, clip.path, {
-        contentType: 'video/mp4',
-        contentLength: clip.sizeBytes,
-        metadata: { 'job-id': job.id, 'user-id': job.user_id, 'ltx-request-id': clip.requestId, 'source-key': sourceKey, ...optionsToMetadata(job.options) },
-      });
-    } finally {
-      await clip.dispose();
-    }
-    // The cost is set, never added: only the delivery that claimed the job gets here, and a retry
-    // that pays LTX again writes the same figure (the job's cost is one clip's, as it should be).
-    const ltxCost = ltxClipCostUsd(job.options, deps.config.ltxPrices);
-    // The clip's own event may already have started the render: only touch the row if it has not.
-    // `attempts` restarts at 0: it counts the attempts of the stage in progress.
-    const stored = await deps.jobs.updateWhere(job.id, ['generating'], { progress: 50, ltx_key: ltxKey, ltx_request_id: clip.requestId, attempts: 0, ltx_cost_usd: ltxCost });
-    // ...but the clip was paid for all the same: its cost goes on the row whatever the job's status now.
-    if (!stored) await deps.jobs.updateWhere(job.id, ['queued', 'rendering', 'completed', 'failed'], { ltx_cost_usd: ltxCost });
-    deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts, ltxCostUsd: ltxCost });
+    await putClip(deps, key, clip.path, {
+      contentType: 'video/mp4',
+      contentLength: clip.sizeBytes,
+      metadata: {
+        'job-id': job.id,
+        'user-id': job.user_id,
+        'ltx-request-id': clip.requestId,
+        'source-key': sourceKey,
+        ...optionsToMetadata(job.options),
+        // The clip's own: the portrait clip's model and size are not the job's landscape ones.
+        orientation: plan.orientation,
+        'ltx-model': plan.model,
+        'ltx-resolution': plan.resolution,
+      },
+    });
   } finally {
-    ticker.stop();
+    await clip.dispose();
   }
+  deps.logger.log('info', 'clip stored', { jobId: job.id, ltxKey: key, orientation: plan.orientation, model: plan.model, ltxRequestId: clip.requestId, ltxAttempts: clip.attempts });
+  return { key, requestId: clip.requestId };
 }
 
 /** Attempts of the clip's upload, and the wait before the second (doubling after). */

@@ -109,6 +109,8 @@ async function start(deps: RenderStepDeps, job: VideoJob, clipKey: string, now: 
         subtitle: job.options.subtitle,
         musicFile: job.options.musicFile,
         clipDurationSeconds: job.options.duration,
+        // The one render this step starts today is the 16:9 one (its size comes from the 16:9 resolution option).
+        format: '16:9',
       },
       width: size.width,
       height: size.height,

@@ -1,4 +1,5 @@
 import type { JobOptions } from '../domain/job-options';
+import type { LtxClipPlan } from '../domain/ltx/ltx-clip-plan';
 
 /**
  * The image-to-video step's port; the real one is LTX-2 (shared/adapters/ltx/ltx-video-generator.ts). The clip
@@ -14,6 +15,15 @@ export interface GeneratedClip {
   dispose(): Promise<void>;
 }
 
+export interface ClipGenerationInput {
+  imageUri: string;
+  /** The job's prompt and camera motion (the same for every clip of the job). */
+  options: JobOptions;
+  /** Which clip: its orientation, model, resolution, fps and duration (ltx-clip-plan.ts). */
+  clip: LtxClipPlan;
+  signal?: AbortSignal;
+}
+
 export interface VideoGenerator {
-  generate(input: { imageUri: string; options: JobOptions; signal?: AbortSignal }): Promise<GeneratedClip>;
+  generate(input: ClipGenerationInput): Promise<GeneratedClip>;
 }

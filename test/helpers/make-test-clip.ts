@@ -16,6 +16,9 @@ export async function makeTestClip(options: { image: string; out: string; width:
     '-loop', '1', '-framerate', String(fps), '-i', image,
     '-t', String(seconds),
     '-vf', `scale=w='trunc(${width}*${zoom}/2)*2':h='trunc(${height}*${zoom}/2)*2':eval=frame,crop=${width}:${height},format=yuv420p`,
+    // Square pixels: the scale above stretches the still to the clip's shape, and FFmpeg would otherwise
+    // keep the still's display aspect in the sample aspect ratio (a portrait clip that plays as landscape).
+    '-aspect', `${width}:${height}`,
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-r', String(fps), '-movflags', '+faststart',
     out,
   ]);

@@ -8,7 +8,7 @@ import type { DomainEvents, JobStatusChanged } from '../../shared/ports/domain-e
 import type { Logger, LogLevel } from '../../shared/ports/logger';
 import type { ObjectStore } from '../../shared/ports/object-store';
 import type { Renderer, RenderRequest, RenderResult } from '../../shared/ports/renderer';
-import type { GeneratedClip, VideoGenerator } from '../../shared/ports/video-generator';
+import type { ClipGenerationInput, GeneratedClip, VideoGenerator } from '../../shared/ports/video-generator';
 
 /**
  * Stand-ins for the ports that cannot run in process (LTX, Remotion, the domain bus), for the step
@@ -28,14 +28,14 @@ export const CLIP_BYTES = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.fr
 
 /** LTX-2: writes a clip file per call; `failures` are thrown first, one per call. */
 export class FakeVideoGenerator implements VideoGenerator {
-  readonly calls: Array<{ imageUri: string; options: JobOptions }> = [];
+  readonly calls: Array<Pick<ClipGenerationInput, 'imageUri' | 'options' | 'clip'>> = [];
   readonly failures: Error[] = [];
   /** Runs inside a call, before it answers (tests deliver other events "while LTX works" here). */
   during: (() => Promise<void>) | undefined;
   private dir: Promise<string> | undefined;
 
-  async generate(input: { imageUri: string; options: JobOptions }): Promise<GeneratedClip> {
-    this.calls.push({ imageUri: input.imageUri, options: input.options });
+  async generate(input: ClipGenerationInput): Promise<GeneratedClip> {
+    this.calls.push({ imageUri: input.imageUri, options: input.options, clip: input.clip });
     await this.during?.();
     const failure = this.failures.shift();
     if (failure) throw failure;

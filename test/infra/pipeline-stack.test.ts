@@ -142,13 +142,19 @@ describe('the functions', () => {
     // The LTX function prices each clip it stores (its job's ltx_cost_usd): "" keeps the built-in prices.
     expect(lambda(json, 'ltx')[1].environment.variables.LTX_PRICES_USD_PER_SECOND).toBe('${var.ltx_prices_usd_per_second}');
     expect(defaultOf(json, '${var.ltx_prices_usd_per_second}')).toBe('');
+    // Both clips' models reach the functions that resolve job options (the API at upload, the LTX function for dropped photos).
+    for (const handler of ['api', 'ltx']) {
+      expect(lambda(json, handler)[1].environment.variables, handler).toMatchObject({ LTX_MODEL: '${var.ltx_model}', LTX_PORTRAIT_MODEL: '${var.ltx_portrait_model}' });
+    }
+    expect(defaultOf(json, '${var.ltx_portrait_model}')).toBe('ltx-2-3-fast');
     expect(keys('api')).toEqual(expect.arrayContaining(['CDN_BASE_URL', 'ALLOWED_ORIGINS', 'REMOTION_WEBHOOK_SECRET_PARAM', 'SUPABASE_JWT_SECRET_PARAM']));
     for (const handler of ['api', 'ltx', 'sweep']) expect(keys(handler).filter((k) => k.startsWith('REMOTION_') && k !== 'REMOTION_WEBHOOK_SECRET_PARAM' || k === 'RENDERER'), handler).toEqual([]);
     expect(lambda(json, 'render')[1].environment.variables.RENDERER).toBe('lambda');
   });
 
   it('LTX gets 10 minutes (LTX answers in ~2 min, plus retries); the API stays small', () => {
-    expect(lambda(json, 'ltx')[1].timeout).toBe(600);
+    // Two clips (landscape, portrait) one after the other: Lambda's ceiling.
+    expect(lambda(json, 'ltx')[1].timeout).toBe(900);
     expect(lambda(json, 'api')[1]).toMatchObject({ timeout: 15, memory_size: 512 });
   });
 

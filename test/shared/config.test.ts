@@ -51,6 +51,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: 'not json' })).toThrow(/not JSON/);
   });
 
+  it('takes the portrait clip’s model from LTX_PORTRAIT_MODEL, only a model that makes portrait', () => {
+    expect(loadConfig(base).jobDefaults.portraitModel).toBe('ltx-2-3-fast');
+    expect(loadConfig({ ...base, LTX_PORTRAIT_MODEL: 'ltx-2-3-pro' }).jobDefaults.portraitModel).toBe('ltx-2-3-pro');
+    expect(loadConfig({ ...base, LTX_PORTRAIT_MODEL: '' }).jobDefaults.portraitModel).toBe('ltx-2-3-fast');
+    expect(() => loadConfig({ ...base, LTX_PORTRAIT_MODEL: 'ltx-2-pro' })).toThrow(/LTX_PORTRAIT_MODEL.*must be a model that makes portrait video: ltx-2-3-fast, ltx-2-3-pro/);
+    // The landscape model may be an LTX-2.3 one too; its resolution stays landscape.
+    expect(loadConfig({ ...base, LTX_MODEL: 'ltx-2-3-pro', LTX_RESOLUTION: '2560x1440' }).jobDefaults).toMatchObject({ model: 'ltx-2-3-pro', resolution: '2560x1440' });
+    expect(() => loadConfig({ ...base, LTX_RESOLUTION: '1080x1920' })).toThrow(/LTX_RESOLUTION/);
+    // A price for a size the model does not make is a typo, not a setting.
+    expect(() => loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '{"ltx-2-fast":{"1080x1920":0.04}}' })).toThrow('ltx-2-fast makes no 1080x1920 video');
+    expect(loadConfig({ ...base, LTX_PRICES_USD_PER_SECOND: '{"ltx-2-3-fast":{"1080x1920":0.04}}' }).ltxPrices['ltx-2-3-fast']['1080x1920']).toBe(0.04);
+  });
+
   it('names what is wrong', () => {
     expect(() => loadConfig({ ...base, BUCKET_NAME: undefined })).toThrow(/BUCKET_NAME/);
     expect(() => loadConfig({ ...base, LTX_FPS: '30' })).toThrow(/LTX_FPS/);

@@ -2,7 +2,8 @@ import type { ComponentType } from 'react';
 import { Composition, Html5Video, OffthreadVideo } from 'remotion';
 import { RemotionRoot, calculateMetadata, defaultProps, type Props } from '../../../remotion/root';
 import { TitleCard, VillaVideoLayout, type ClipLayer } from '../../../remotion/villa-video';
-import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, durationInFramesFor } from '../../../shared/domain/video-template-timeline';
+import { DEFAULT_FPS, durationInFramesFor } from '../../../shared/domain/video-template-timeline';
+import { VIDEO_FORMAT_SPECS } from '../../../shared/domain/video-formats';
 import { BENCH_COMPOSITIONS } from './ids';
 
 /**
@@ -23,8 +24,8 @@ function layoutWith(Clip: ClipLayer): ComponentType<Props> {
 }
 
 const shape = {
-  width: DEFAULT_WIDTH,
-  height: DEFAULT_HEIGHT,
+  width: VIDEO_FORMAT_SPECS['16:9'].width,
+  height: VIDEO_FORMAT_SPECS['16:9'].height,
   fps: DEFAULT_FPS,
   durationInFrames: durationInFramesFor(defaultProps.clipDurationSeconds, DEFAULT_FPS),
   defaultProps,

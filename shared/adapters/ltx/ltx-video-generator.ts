@@ -6,10 +6,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { UpstreamError } from '../../domain/errors';
-import type { JobOptions } from '../../domain/job-options';
 import { LtxClient } from './ltx-client';
 import { buildLtxRequest } from '../../domain/ltx/ltx-request';
-import type { GeneratedClip, VideoGenerator } from '../../ports/video-generator';
+import type { ClipGenerationInput, GeneratedClip, VideoGenerator } from '../../ports/video-generator';
 
 /**
  * The VideoGenerator port on LTX-2 (the real service, or the local stand-in: same wire format). The
@@ -22,14 +21,14 @@ export class LtxVideoGenerator implements VideoGenerator {
     private readonly tmpRoot: string = tmpdir(),
   ) {}
 
-  async generate(input: { imageUri: string; options: JobOptions; signal?: AbortSignal }): Promise<GeneratedClip> {
+  async generate(input: ClipGenerationInput): Promise<GeneratedClip> {
     const dir = await mkdtemp(join(this.tmpRoot, 'ltx-clip-'));
     const path = join(dir, 'clip.mp4');
     const dispose = () => rm(dir, { recursive: true, force: true });
     try {
       const { result: sizeBytes, requestId, attempts } = await this.client.imageToVideoAndConsume(
         // Built under the same rules the client will send it under (loopback http for the local stack).
-        buildLtxRequest(input.options, input.imageUri, this.client.requestChecks),
+        buildLtxRequest(input.options, input.clip, input.imageUri, this.client.requestChecks),
         async (video) => {
           await pipeline(Readable.fromWeb(video.body as NodeWebReadableStream<Uint8Array>), createWriteStream(path));
           await assertMp4(path, video.requestId);

@@ -21,11 +21,7 @@ export const LTX_IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp']
 /** API reference: `prompt` is required, at most 5000 characters. */
 export const LTX_MAX_PROMPT_LENGTH = 5000;
 
-/** Supported Models: pro and fast both give 6, 8 or 10 s; fast also 12..20 s, but only at 1920x1080 and 25 fps. */
-export const LTX_BASE_DURATIONS = [6, 8, 10] as const;
-export const LTX_FAST_LONG_DURATIONS = [12, 14, 16, 18, 20] as const;
-export const LTX_FAST_LONG_RESOLUTION = '1920x1080';
-export const LTX_FAST_LONG_FPS = 25;
+/* Each model's durations, resolutions and fps (Supported Models) are in ltx-models.ts. */
 
 /** Rate Limits: the default quota is 2 concurrent generations per account. */
 export const LTX_DEFAULT_CONCURRENCY = 2;

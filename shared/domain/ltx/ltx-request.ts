@@ -1,22 +1,9 @@
 import { ValidationError } from '../errors';
 import { showValue as show } from '../show-value';
-import {
-  CAMERA_MOTIONS,
-  FPS_VALUES,
-  LTX_MODELS,
-  LTX_RESOLUTIONS,
-  type CameraMotion,
-  type JobOptions,
-  type LtxModel,
-} from '../job-options';
-import {
-  LTX_BASE_DURATIONS,
-  LTX_FAST_LONG_DURATIONS,
-  LTX_FAST_LONG_FPS,
-  LTX_FAST_LONG_RESOLUTION,
-  LTX_MAX_DATA_URI_BYTES,
-  LTX_MAX_PROMPT_LENGTH,
-} from './ltx-limits';
+import { CAMERA_MOTIONS, type CameraMotion, type JobOptions } from '../job-options';
+import type { LtxClipPlan } from './ltx-clip-plan';
+import { LTX_MAX_DATA_URI_BYTES, LTX_MAX_PROMPT_LENGTH } from './ltx-limits';
+import { LTX_MODEL_SPECS, LTX_MODELS, modelCombinationProblem, type LtxModel, type LtxResolution } from './ltx-models';
 
 /** The JSON body of `POST /v1/image-to-video`, as this project sends it. */
 export interface LtxImageToVideoRequest {
@@ -24,7 +11,7 @@ export interface LtxImageToVideoRequest {
   prompt: string;
   model: LtxModel;
   duration: number;
-  /** `WIDTHxHEIGHT`: one of LTX_RESOLUTIONS (any even size only with the local server's test-only `allowAnySize`). */
+  /** `WIDTHxHEIGHT`: one of the model's resolutions (ltx-models.ts; any even size only with the local server's test-only `allowAnySize`). */
   resolution: string;
   fps: number;
   camera_motion?: CameraMotion;
@@ -35,7 +22,11 @@ export interface LtxImageToVideoRequest {
 export interface LtxRequestCheckOptions {
   /** Local stack only: accept `http://` image URLs on loopback hosts (the local S3 speaks plain http). */
   allowLoopbackHttp?: boolean;
-  /** Test-only (local server): any even WIDTHxHEIGHT up to 3840x2160, any whole duration 1..20 s, fps 1..60. */
+  /**
+   * Test-only (local server): any even WIDTHxHEIGHT up to 3840x2160 (or 2160x3840 for a model that makes
+   * portrait; a taller-than-wide size on any other model is refused as the service refuses 1080x1920),
+   * any whole duration 1..20 s, fps 1..60.
+   */
   allowAnySize?: boolean;
 }
 
@@ -84,40 +75,28 @@ export function checkImageUri(value: unknown, options: LtxRequestCheckOptions = 
 
 function checkSize(body: Record<string, unknown>, model: LtxModel, anySize: boolean): { field: string; message: string } | null {
   const { duration, resolution, fps } = body;
-  if (anySize) {
-    const match = typeof resolution === 'string' ? /^(\d+)x(\d+)$/.exec(resolution) : null;
-    const w = Number(match?.[1]);
-    const h = Number(match?.[2]);
-    if (!match || w % 2 || h % 2 || w < 16 || h < 16 || w > 3840 || h > 2160) {
-      return { field: 'resolution', message: `resolution must be an even WIDTHxHEIGHT between 16x16 and 3840x2160, got ${show(resolution)}` };
-    }
-    if (!Number.isInteger(duration) || (duration as number) < 1 || (duration as number) > 20) {
-      return { field: 'duration', message: `duration must be a whole number of seconds from 1 to 20, got ${show(duration)}` };
-    }
-    if (!Number.isInteger(fps) || (fps as number) < 1 || (fps as number) > 60) {
-      return { field: 'fps', message: `fps must be a whole number from 1 to 60, got ${show(fps)}` };
-    }
-    return null;
+  if (!anySize) return modelCombinationProblem({ model, resolution, fps, duration });
+  const match = typeof resolution === 'string' ? /^(\d+)x(\d+)$/.exec(resolution) : null;
+  const w = Number(match?.[1]);
+  const h = Number(match?.[2]);
+  if (!match || w % 2 || h % 2 || Math.min(w, h) < 16 || Math.max(w, h) > 3840 || Math.min(w, h) > 2160) {
+    return { field: 'resolution', message: `resolution must be an even WIDTHxHEIGHT between 16x16 and 3840x2160 (or 2160x3840), got ${show(resolution)}` };
   }
-  if (resolution === undefined) return { field: 'resolution', message: 'resolution is required' };
-  if (!(LTX_RESOLUTIONS as readonly unknown[]).includes(resolution)) {
-    return { field: 'resolution', message: `resolution must be one of ${LTX_RESOLUTIONS.join(', ')}, got ${show(resolution)}` };
+  if (h > w && !LTX_MODEL_SPECS[model].resolutions.some((r) => isTall(r))) {
+    return { field: 'resolution', message: `resolution ${String(resolution)} is portrait; ${model} makes no portrait video` };
   }
-  if (!(FPS_VALUES as readonly unknown[]).includes(fps)) {
-    return { field: 'fps', message: `fps must be one of ${FPS_VALUES.join(', ')}, got ${show(fps)}` };
+  if (!Number.isInteger(duration) || (duration as number) < 1 || (duration as number) > 20) {
+    return { field: 'duration', message: `duration must be a whole number of seconds from 1 to 20, got ${show(duration)}` };
   }
-  if (duration === undefined) return { field: 'duration', message: 'duration is required' };
-  const allowed: readonly number[] = model === 'ltx-2-fast' ? [...LTX_BASE_DURATIONS, ...LTX_FAST_LONG_DURATIONS] : LTX_BASE_DURATIONS;
-  if (typeof duration !== 'number' || !allowed.includes(duration)) {
-    return { field: 'duration', message: `duration must be one of ${allowed.join(', ')} for ${model}, got ${show(duration)}` };
-  }
-  if (duration > 10 && (resolution !== LTX_FAST_LONG_RESOLUTION || fps !== LTX_FAST_LONG_FPS)) {
-    return {
-      field: 'duration',
-      message: `duration ${duration} with ${model} needs resolution ${LTX_FAST_LONG_RESOLUTION} and fps ${LTX_FAST_LONG_FPS}, got ${String(resolution)} at ${String(fps)} fps`,
-    };
+  if (!Number.isInteger(fps) || (fps as number) < 1 || (fps as number) > 60) {
+    return { field: 'fps', message: `fps must be a whole number from 1 to 60, got ${show(fps)}` };
   }
   return null;
+}
+
+function isTall(resolution: LtxResolution): boolean {
+  const [w, h] = resolution.split('x').map(Number);
+  return h! > w!;
 }
 
 /**
@@ -172,16 +151,21 @@ export function validateLtxRequest(body: unknown, options: LtxRequestCheckOption
   return check.value;
 }
 
-/** The request for a job: its prompt, motion, duration, model, resolution and fps; never LTX's audio. */
-export function buildLtxRequest(options: JobOptions, imageUri: string, checkOptions: LtxRequestCheckOptions = {}): LtxImageToVideoRequest {
+/** The request for one of a job's clips: the job's prompt and motion, the clip's model, size, fps and length; never LTX's audio. */
+export function buildLtxRequest(
+  options: Pick<JobOptions, 'prompt' | 'cameraMotion'>,
+  clip: Pick<LtxClipPlan, 'model' | 'resolution' | 'fps' | 'duration'>,
+  imageUri: string,
+  checkOptions: LtxRequestCheckOptions = {},
+): LtxImageToVideoRequest {
   return validateLtxRequest(
     {
       image_uri: imageUri,
       prompt: options.prompt,
-      model: options.model,
-      duration: options.duration,
-      resolution: options.resolution,
-      fps: options.fps,
+      model: clip.model,
+      duration: clip.duration,
+      resolution: clip.resolution,
+      fps: clip.fps,
       camera_motion: options.cameraMotion,
       generate_audio: false,
     },

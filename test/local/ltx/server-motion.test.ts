@@ -3,6 +3,8 @@ import { CAMERA_MOTIONS, type CameraMotion } from '../../../shared/domain/job-op
 import { toDataUri } from '../../../shared/domain/ltx/image-uri';
 import { startLtxServer, type LtxServer } from '../../../local/ltx/server';
 import { lumaFrames, meanAbsDiff, probeVideo, sharpness } from './probe-video';
+import { findFfmpeg } from '../../../local/ltx/ffmpeg-binaries';
+import { runProcess } from '../../../local/ltx/run-process';
 import { makeTestPhoto, makeTestWebp } from './test-photo';
 
 /**
@@ -20,11 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-async function generate(image: string, motion: CameraMotion | undefined, size = `${W}x${H}`, fps = 25, duration = 1) {
+async function generate(image: string, motion: CameraMotion | undefined, size = `${W}x${H}`, fps = 25, duration = 1, model = 'ltx-2-fast') {
   const res = await fetch(`${server.url}/v1/image-to-video`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ image_uri: image, prompt: 'villa', model: 'ltx-2-fast', duration, resolution: size, fps, camera_motion: motion }),
+    body: JSON.stringify({ image_uri: image, prompt: 'villa', model, duration, resolution: size, fps, camera_motion: motion }),
   });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('video/mp4');
@@ -97,6 +99,47 @@ describe('local LTX server: camera motions', () => {
       expect(probe.streams[0]).toMatchObject({ width: W, height: H });
     } finally {
       photoServer.close();
+    }
+  });
+});
+
+describe('local LTX server: portrait clips (LTX-2.3 models)', () => {
+  /** The photo's luma through an FFmpeg crop (x, width of the 640x480 photo, full height), scaled to w x h. */
+  async function cropOfPhoto(x: number, width: number, w: number, h: number): Promise<Uint8Array> {
+    const { ffmpeg, env } = findFfmpeg();
+    // prettier-ignore
+    return runProcess(ffmpeg, [
+      '-hide_banner', '-loglevel', 'error', '-f', 'image2pipe', '-c:v', 'mjpeg', '-i', '-',
+      '-vf', `crop=${width}:480:${x}:0,scale=${w}:${h}:flags=lanczos`, '-f', 'image2pipe', '-c:v', 'rawvideo', '-pix_fmt', 'gray', '-',
+    ], { env, input: jpeg, maxOutputBytes: w * h });
+  }
+
+  it('films a landscape photo in portrait: a 90x160 clip framed on the photo’s centre, moving as asked', async () => {
+    const mp4 = await generate(toDataUri(jpeg, 'image/jpeg'), 'static', '90x160', 25, 1, 'ltx-2-3-fast');
+    expect((await probeVideo(mp4)).streams[0]).toMatchObject({ codec_name: 'h264', width: 90, height: 160, nb_frames: '25' });
+    const first = (await lumaFrames(mp4, 90, 160))[0]!;
+    // 9:16 of a 640x480 photo is 270 px wide: the centre crop (x 185) matches the first frame, the left one does not.
+    const centre = meanAbsDiff(first, await cropOfPhoto(185, 270, 90, 160));
+    const left = meanAbsDiff(first, await cropOfPhoto(0, 270, 90, 160));
+    expect(centre).toBeLessThan(15);
+    expect(left).toBeGreaterThan(centre * 3);
+
+    const dolly = await lumaFrames(await generate(toDataUri(jpeg, 'image/jpeg'), 'dolly_in', '90x160', 25, 1, 'ltx-2-3-pro'), 90, 160);
+    expect(meanAbsDiff(dolly[0]!, dolly[24]!)).toBeGreaterThan(1);
+  });
+
+  it('answers a portrait request in portrait when the test-only clip size is landscape', async () => {
+    const small = await startLtxServer({ port: 0, clipSize: { width: 64, height: 36 } });
+    try {
+      const res = await fetch(`${small.url}/v1/image-to-video`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image_uri: toDataUri(jpeg, 'image/jpeg'), prompt: 'villa', model: 'ltx-2-3-fast', duration: 6, resolution: '1080x1920', fps: 25 }),
+      });
+      expect(res.status).toBe(200);
+      expect((await probeVideo(new Uint8Array(await res.arrayBuffer()))).streams[0]).toMatchObject({ width: 36, height: 64 });
+    } finally {
+      await small.stop();
     }
   });
 });

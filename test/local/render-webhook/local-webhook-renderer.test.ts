@@ -12,7 +12,7 @@ const JOB = '7d1f3c2a-1b2c-4d5e-8f90-123456789abc';
 const request: StartRenderRequest = {
   jobId: JOB,
   customData: { jobId: JOB, format: 'landscape' },
-  props: { clipUrl: 'http://127.0.0.1/clip.mp4', title: 'Villa', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6 },
+  props: { clipUrl: 'http://127.0.0.1/clip.mp4', title: 'Villa', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6, format: '16:9' },
   width: 320,
   height: 180,
   fps: 10,

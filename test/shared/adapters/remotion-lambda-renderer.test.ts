@@ -15,6 +15,7 @@ import type { StartRenderRequest } from '../../../shared/ports/render-starter';
 import { COMPOSITION_ID } from '../../../shared/domain/video-template';
 import { VIDEO_ENCODING } from '../../../shared/domain/render-settings';
 import { LAMBDA_RENDER_PLANS } from '../../../shared/domain/lambda-render-plan';
+import { VIDEO_FORMAT_SPECS } from '../../../shared/domain/video-formats';
 
 /**
  * A stand-in for @remotion/lambda/client that answers the way Remotion's docs and types describe:
@@ -117,7 +118,7 @@ const JOB = '7d1f3c2a-1b2c-4d5e-8f90-123456789abc';
 const request = (over: Partial<StartRenderRequest> = {}): StartRenderRequest => ({
   jobId: JOB,
   customData: { jobId: JOB, format: 'landscape' },
-  props: { clipUrl: 'https://bucket.s3.amazonaws.com/ltx-videos/u/job-1.mp4?X-Amz-Signature=abc', title: 'Villa Nismara', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6 },
+  props: { clipUrl: 'https://bucket.s3.amazonaws.com/ltx-videos/u/job-1.mp4?X-Amz-Signature=abc', title: 'Villa Nismara', subtitle: 'Bali', musicFile: 'calm.mp3', clipDurationSeconds: 6, format: '16:9' },
   width: 1920,
   height: 1080,
   fps: 25,
@@ -169,10 +170,36 @@ describe('RemotionLambdaRenderer: start with a webhook, never wait', () => {
       x264Preset: VIDEO_ENCODING.x264Preset,
       crf: VIDEO_ENCODING.crf,
       audioCodec: 'aac',
-      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.seconds === 6 && r.fps === 25)!.framesPerLambda,
+      framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.format === '16:9' && r.seconds === 6 && r.fps === 25)!.framesPerLambda,
     });
     expect(media.inputProps).toEqual(request().props);
     expect(log.lines.find((l) => l.message === 'remotion render started')?.fields).toMatchObject({ renderId: 'r-123', bucketName: 'remotionlambda-useast1-abc' });
+  });
+
+  it('renders each format at its size with the plan table\'s split for that size, video and poster alike', async () => {
+    for (const format of ['9:16', '4:5', '1:1'] as const) {
+      const fake = new FakeRemotion([{ overallProgress: 0 }]);
+      const { width, height } = VIDEO_FORMAT_SPECS[format];
+      await new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false }).start(request({ props: { ...request().props, format }, width, height }));
+      expect(fake.mediaCalls[0], format).toMatchObject({
+        forceWidth: width,
+        forceHeight: height,
+        inputProps: { format },
+        framesPerLambda: LAMBDA_RENDER_PLANS.find((r) => r.format === format && r.seconds === 6 && r.fps === 25)!.framesPerLambda,
+      });
+      expect(fake.stillCalls[0], format).toMatchObject({ forceWidth: width, forceHeight: height, inputProps: { format } });
+    }
+  });
+
+  it('refuses a size that is not the format\'s shape, or no format, before invoking anything', async () => {
+    const fake = new FakeRemotion([{ overallProgress: 0 }]);
+    const renderer = new RemotionLambdaRenderer({ ...base, client: fake, isFlakyError: () => false });
+    await expect(renderer.start(request({ props: { ...request().props, format: '9:16' } }))).rejects.toMatchObject({ code: 'invalid_input', field: 'width' });
+    const withoutFormat = { ...request().props } as Partial<StartRenderRequest['props']>;
+    delete withoutFormat.format;
+    await expect(renderer.start(request({ props: withoutFormat as StartRenderRequest['props'] }))).rejects.toMatchObject({ code: 'invalid_input', field: 'props.format' });
+    expect(fake.mediaCalls).toHaveLength(0);
+    expect(fake.stillCalls).toHaveLength(0);
   });
 
   it("renders the poster with renderStillOnLambda at the template's poster frame into the thumbnail key", async () => {

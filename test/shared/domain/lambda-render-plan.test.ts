@@ -8,18 +8,28 @@ import {
   lambdaCostUsd,
 } from '../../../shared/domain/lambda-render-plan';
 import { durationInFramesFor } from '../../../shared/domain/video-template-timeline';
+import { VIDEO_FORMATS, VIDEO_FORMAT_SPECS } from '../../../shared/domain/video-formats';
 
 const at1080p = (frames: number) => ({ durationInFrames: frames, width: 1920, height: 1080 });
 
 describe('Lambda render plans', () => {
-  it('the written-out table is what the rule gives, for every length and frame rate a job can have', () => {
+  it('the written-out table is what the rule gives, for every format, length and frame rate a job can have', () => {
     for (const row of LAMBDA_RENDER_PLANS) {
       expect(durationInFramesFor(row.seconds, row.fps)).toBe(row.frames);
-      const chosen = chooseLambdaRenderPlan(at1080p(row.frames));
-      expect({ framesPerLambda: chosen.framesPerLambda, lambdas: chosen.lambdas }, `${row.seconds} s at ${row.fps} fps`).toEqual({ framesPerLambda: row.framesPerLambda, lambdas: row.lambdas });
-      expect(framesPerLambdaFor(at1080p(row.frames))).toBe(row.framesPerLambda);
+      const { width, height } = VIDEO_FORMAT_SPECS[row.format];
+      const shape = { durationInFrames: row.frames, width, height };
+      const chosen = chooseLambdaRenderPlan(shape);
+      expect({ framesPerLambda: chosen.framesPerLambda, lambdas: chosen.lambdas }, `${row.format}, ${row.seconds} s at ${row.fps} fps`).toEqual({ framesPerLambda: row.framesPerLambda, lambdas: row.lambdas });
+      expect(framesPerLambdaFor(shape)).toBe(row.framesPerLambda);
     }
-    expect(LAMBDA_RENDER_PLANS.map((r) => `${r.seconds}@${r.fps}`).sort()).toEqual(['10@25', '10@50', '6@25', '6@50', '8@25', '8@50']);
+    for (const format of VIDEO_FORMATS) {
+      expect(LAMBDA_RENDER_PLANS.filter((r) => r.format === format).map((r) => `${r.seconds}@${r.fps}`).sort(), format).toEqual(['10@25', '10@50', '6@25', '6@50', '8@25', '8@50']);
+    }
+  });
+
+  it('a scaled render (tests, previews) gets the rule\'s split for its own size', () => {
+    const small = { durationInFrames: 150, width: 180, height: 320 };
+    expect(framesPerLambdaFor(small)).toBe(chooseLambdaRenderPlan(small).framesPerLambda);
   });
 
   it('the cost model reproduces Remotion\'s published warm timings it was fitted to (docs/lambda/cost-example, 2048 MB)', () => {

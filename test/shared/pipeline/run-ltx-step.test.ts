@@ -306,3 +306,88 @@ describe('runLtxStep: retries', () => {
     expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId });
   });
 });
+
+describe('runLtxStep: one clip per orientation', () => {
+  it('16:9, 9:16 and 1:1 make two generations (landscape, then portrait from the portrait model) and two clips', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ formats: ['16:9', '9:16', '1:1'], duration: 8, cameraMotion: 'jib_up' });
+    expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId: job.id });
+
+    expect(h.generator.calls.map((c) => c.clip)).toEqual([
+      { orientation: 'landscape', model: 'ltx-2-fast', resolution: '1920x1080', fps: 25, duration: 8, formats: ['16:9'] },
+      { orientation: 'portrait', model: 'ltx-2-3-fast', resolution: '1080x1920', fps: 25, duration: 8, formats: ['9:16', '1:1'] },
+    ]);
+    // Same photo, prompt and motion for both.
+    expect(new Set(h.generator.calls.map((c) => c.imageUri)).size).toBe(1);
+    expect(h.generator.calls.every((c) => c.options.cameraMotion === 'jib_up')).toBe(true);
+    const landscape = ltxVideoKey(USER, job.id, 'landscape');
+    const portrait = ltxVideoKey(USER, job.id, 'portrait');
+    expect([...h.store.objects.keys()].filter((k) => k.startsWith('ltx-videos/')).sort()).toEqual([landscape, portrait].sort());
+    expect(h.store.objects.get(portrait)?.metadata).toMatchObject({
+      'job-id': job.id,
+      'ltx-request-id': 'ltx-req-2',
+      orientation: 'portrait',
+      'ltx-model': 'ltx-2-3-fast',
+      'ltx-resolution': '1080x1920',
+      formats: '16:9,9:16,1:1',
+    });
+    expect(h.store.objects.get(landscape)?.metadata).toMatchObject({ orientation: 'landscape', 'ltx-model': 'ltx-2-fast', 'ltx-request-id': 'ltx-req-1' });
+    // The bookkeeping once, naming the first clip; the cost is both clips': 8 s × $0.04 + 8 s × $0.06.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'generating', progress: 50, ltx_key: landscape, ltx_request_id: 'ltx-req-1', attempts: 0, ltx_cost_usd: 0.8 });
+  });
+
+  it('a 9:16-only job makes one portrait generation, and its clip is the job’s ltx_key', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ formats: ['9:16'] });
+    await h.ltx(key);
+    expect(h.generator.calls.map((c) => [c.clip.orientation, c.clip.model, c.clip.resolution])).toEqual([['portrait', 'ltx-2-3-fast', '1080x1920']]);
+    expect(h.store.objects.has(ltxVideoKey(USER, job.id, 'landscape'))).toBe(false);
+    // 6 s × $0.06 (ltx-2-3-fast at 1080x1920).
+    expect(await h.jobs.get(job.id)).toMatchObject({ ltx_key: ltxVideoKey(USER, job.id, 'portrait'), ltx_cost_usd: 0.36 });
+  });
+
+  it('a retry after the portrait generation failed asks only for the portrait clip, and counts both in the cost', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ formats: ['16:9', '4:5'] });
+    h.generator.during = async () => {
+      // The second call (portrait) fails after the landscape clip was stored.
+      if (h.generator.calls.length === 2) h.generator.failures.push(retryable());
+    };
+    await expect(h.ltx(key)).rejects.toThrow('LTX server error: 500 api_error');
+    expect(h.store.objects.has(ltxVideoKey(USER, job.id, 'landscape'))).toBe(true);
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'queued', ltx_cost_usd: null });
+
+    h.generator.during = undefined;
+    expect(await h.ltx(key)).toEqual({ outcome: 'done', jobId: job.id });
+    expect(h.generator.calls.map((c) => c.clip.orientation)).toEqual(['landscape', 'portrait', 'portrait']);
+    // The stored clip keeps the request id it was made with; the cost counts it (it was paid for).
+    expect(await h.jobs.get(job.id)).toMatchObject({ ltx_key: ltxVideoKey(USER, job.id), ltx_request_id: 'ltx-req-1', ltx_cost_usd: 0.6 });
+  });
+
+  it('a duplicate delivery of a two-clip job asks LTX for nothing more', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ formats: ['16:9', '9:16'] });
+    await Promise.all([h.ltx(key), h.ltx(key)]);
+    expect(await h.ltx(key)).toEqual({ outcome: 'skipped', jobId: job.id, reason: 'job is already generating' });
+    expect(h.generator.calls).toHaveLength(2);
+  });
+
+  it('a portrait clip LTX refuses for good fails the job, recording the landscape clip that was paid for', async () => {
+    h = pipelineHarness();
+    const { job, key } = await h.uploadedPhoto({ formats: ['16:9', '9:16'], duration: 10 });
+    h.generator.during = async () => {
+      if (h.generator.calls.length === 2) h.generator.failures.push(new UpstreamError('ltx', 'LTX refused the request: 422 content_filtered_error', { status: 422, retryable: false }));
+    };
+    expect(await h.ltx(key)).toMatchObject({ outcome: 'failed', jobId: job.id });
+    // 10 s × $0.04: the landscape clip only.
+    expect(await h.jobs.get(job.id)).toMatchObject({ status: 'failed', ltx_cost_usd: 0.4 });
+  });
+
+  it('takes the portrait model from the deployment (LTX_PORTRAIT_MODEL)', async () => {
+    h = pipelineHarness({ config: { jobDefaults: { ...BUILTIN_JOB_DEFAULTS, portraitModel: 'ltx-2-3-pro' } } });
+    const { job, key } = await h.uploadedPhoto({ formats: ['9:16'], duration: 10 });
+    await h.ltx(key);
+    expect(h.generator.calls[0]!.clip).toMatchObject({ model: 'ltx-2-3-pro', resolution: '1080x1920' });
+    expect((await h.jobs.get(job.id))?.ltx_cost_usd).toBe(0.8);
+  });
+});

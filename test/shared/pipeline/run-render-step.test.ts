@@ -30,7 +30,7 @@ describe('runRenderStep: starts a render and returns; the webhook finishes the j
     expect(h.starter.starts[0]).toMatchObject({
       jobId: job.id,
       customData: { jobId: job.id, format: DEFAULT_RENDER_FORMAT },
-      props: { clipUrl: await h.store.presignGet(clipKey), title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 8 },
+      props: { clipUrl: await h.store.presignGet(clipKey), title: 'Villa Été', subtitle: 'Bali', musicFile: 'ocean-breeze.mp3', clipDurationSeconds: 8, format: '16:9' },
       width: 1920,
       height: 1080,
       fps: 25,

@@ -6,10 +6,12 @@ import { backoffDelayMs } from '../../../../shared/adapters/ltx/ltx-backoff';
 import { parseLtxErrorBody, parseRetryAfter } from '../../../../shared/adapters/ltx/ltx-error';
 import { LTX_MAX_DATA_URI_BYTES, LTX_MAX_IMAGE_URL_BYTES } from '../../../../shared/domain/ltx/ltx-limits';
 import { buildLtxRequest, checkLtxRequest } from '../../../../shared/domain/ltx/ltx-request';
+import { ltxClipPlan } from '../../../../shared/domain/ltx/ltx-clip-plan';
 
 describe('buildLtxRequest', () => {
   it("turns a job's options into LTX's body, never asking for LTX's audio", () => {
-    const body = buildLtxRequest({ ...BUILTIN_JOB_DEFAULTS, cameraMotion: 'jib_up', duration: 8 }, 'https://bucket.example.com/images/a.jpg');
+    const options = { ...BUILTIN_JOB_DEFAULTS, cameraMotion: 'jib_up', duration: 8 } as const;
+    const body = buildLtxRequest(options, ltxClipPlan(options, 'landscape'), 'https://bucket.example.com/images/a.jpg');
     expect(body).toEqual({
       image_uri: 'https://bucket.example.com/images/a.jpg',
       prompt: BUILTIN_JOB_DEFAULTS.prompt,
@@ -25,7 +27,7 @@ describe('buildLtxRequest', () => {
   it('throws a ValidationError naming the field', () => {
     const err = (() => {
       try {
-        buildLtxRequest({ ...BUILTIN_JOB_DEFAULTS, prompt: '' }, 'https://x.example.com/a.jpg');
+        buildLtxRequest({ ...BUILTIN_JOB_DEFAULTS, prompt: '' }, ltxClipPlan(BUILTIN_JOB_DEFAULTS, 'landscape'), 'https://x.example.com/a.jpg');
       } catch (e) {
         return e;
       }
@@ -40,6 +42,30 @@ describe('buildLtxRequest', () => {
     expect(checkLtxRequest({ ...base, model: 'ltx-2-fast', duration: 20, resolution: '3840x2160' }).ok).toBe(false);
     expect(checkLtxRequest({ ...base, model: 'ltx-2-pro', duration: 10, resolution: '3840x2160', fps: 50 }).ok).toBe(true);
     expect(checkLtxRequest({ ...base, model: 'ltx-2-pro', duration: 20 })).toMatchObject({ ok: false, field: 'duration' });
+  });
+
+  it('takes portrait 1080x1920 from the LTX-2.3 models only, refusing it on LTX-2 with the field named', () => {
+    const base = { image_uri: 'https://x.example.com/a.jpg', prompt: 'p', resolution: '1080x1920', fps: 25, duration: 8 };
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-fast' }).ok).toBe(true);
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-pro', fps: 50 }).ok).toBe(true);
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-fast' })).toEqual({
+      ok: false,
+      field: 'resolution',
+      message: 'resolution must be one of 1920x1080, 2560x1440, 3840x2160, got "1080x1920" (ltx-2-fast makes no portrait video; portrait models: ltx-2-3-fast, ltx-2-3-pro)',
+    });
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-pro' })).toMatchObject({ ok: false, field: 'resolution' });
+    // Only the size the docs name: 1440x2560 is not in the table.
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-pro', resolution: '1440x2560' })).toMatchObject({ ok: false, field: 'resolution' });
+    // Long clips: ltx-2-3-fast at 1080p25 in either orientation; ltx-2-3-pro never.
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-fast', duration: 20 }).ok).toBe(true);
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-fast', duration: 20, fps: 50 })).toMatchObject({ ok: false, field: 'duration' });
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-pro', duration: 12 })).toMatchObject({ ok: false, field: 'duration', message: 'duration must be one of 6, 8, 10 for ltx-2-3-pro, got 12' });
+  });
+
+  it('refuses a portrait test size on a model without portrait, even with the test-only any-size switch', () => {
+    const base = { image_uri: 'https://x.example.com/a.jpg', prompt: 'p', resolution: '90x160', fps: 5, duration: 1 };
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-3-fast' }, { allowAnySize: true }).ok).toBe(true);
+    expect(checkLtxRequest({ ...base, model: 'ltx-2-fast' }, { allowAnySize: true })).toMatchObject({ ok: false, field: 'resolution' });
   });
 
   it('allows http image URLs only on loopback hosts, and only when asked', () => {
