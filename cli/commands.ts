@@ -1,4 +1,5 @@
-import type { GeneratedVideo, VideoJob } from '../shared/domain/video-job';
+import type { VideoJob } from '../shared/domain/video-job';
+import type { FormatFailure, FormatVideo } from '../web/client/job-outputs';
 import { describeJobCost, formatUsd, jobCostUsd } from '../shared/domain/job-cost';
 import { JobNotFoundError, replayJob } from '../shared/pipeline/replay-job';
 import { JobStateError } from '../shared/domain/errors';
@@ -6,7 +7,7 @@ import type { CliContext } from './cli-context';
 import { dropPhotos, prepareDrops, type DropOptions } from './drop-photos';
 import { EXIT } from './exit-codes';
 import { followJobs, type JobOutcome } from './follow-jobs';
-import { countByStatus, jobWithVideo, recentJobs } from './job-queries';
+import { countByStatus, jobWithVideos, recentJobs } from './job-queries';
 import { ProgressDisplay } from './progress-display';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { ValidationError } from '../shared/domain/errors';
@@ -67,27 +68,31 @@ async function drop(ctx: CliContext, files: string[], opts: CommandOptions): Pro
 /** Waits for the jobs, prints the outcome (JSON, or a line per job), and turns it into an exit code. */
 async function follow(ctx: CliContext, jobs: Array<{ jobId: string; label: string }>, opts: CommandOptions, shape: (o: JobOutcome[]) => unknown): Promise<number> {
   const display = new ProgressDisplay(process.stderr, true);
-  const outcomes = await followJobs(ctx.realtime, (id) => ctx.clients.jobs.get(id), jobs, display, opts.timeoutMs);
+  const outcomes = await followJobs(ctx.realtime, jobs, display, opts.timeoutMs);
   for (const o of outcomes) {
     if (o.status === 'failed') err(`job ${o.jobId} failed: ${o.error}`);
     if (o.status === 'timed_out') err(`job ${o.jobId}: ${o.error}`);
+    for (const f of o.failures) err(`job ${o.jobId}: no ${f.format} video: ${f.reason}`);
   }
   if (opts.json) printJson(shape(outcomes));
-  else for (const o of outcomes) if (o.video) out(o.video.video_url);
-  if (outcomes.some((o) => o.status === 'failed')) return EXIT.jobFailed;
+  // One URL a line, in the canonical format order: what a script reads (a one-format job prints one, as before).
+  else for (const o of outcomes) for (const v of o.videos) out(v.video_url);
+  // A job that made only some of its formats did not do what was asked: it counts as failed here.
+  if (outcomes.some((o) => o.status === 'failed' || o.failures.length > 0)) return EXIT.jobFailed;
   if (outcomes.some((o) => o.status === 'timed_out')) return EXIT.unavailable;
   return EXIT.ok;
 }
 
 async function statusOf(ctx: CliContext, jobId: string, opts: CommandOptions): Promise<number> {
-  const { job, video } = await jobWithVideo(ctx.clients.supabase, jobId);
+  const { job, videos, failures } = await jobWithVideos(ctx.clients.supabase, jobId);
   // cost_usd: the total of the row's ltx_cost_usd and render_cost_usd, so a script need not add them.
-  if (opts.json) printJson({ job, video, cost_usd: job && jobCostUsd(job) });
+  // video: the first format's row (what a one-format job always printed); videos: one per format.
+  if (opts.json) printJson({ job, video: videos[0] ?? null, videos, failures, cost_usd: job && jobCostUsd(job) });
   if (!job) {
     err(`No job ${jobId} was found in ${ctx.describeTarget}.`);
     return EXIT.usage;
   }
-  if (!opts.json) out(describeJob(job, video));
+  if (!opts.json) out(describeJob(job, videos, failures));
   if (job.status === 'failed') {
     if (opts.json) err(`job ${jobId} failed: ${job.error}`);
     return EXIT.jobFailed;
@@ -115,7 +120,7 @@ async function list(ctx: CliContext, opts: CommandOptions): Promise<number> {
   if (jobs.length === 0) out(opts.status ? `No ${opts.status} jobs.` : 'No jobs yet.');
   for (const j of jobs) {
     const when = j.created_at.slice(0, 19).replace('T', ' ');
-    out(`${when}  ${j.id}  ${j.status.padEnd(14)} ${String(j.progress).padStart(3)}%  ${formatUsd(jobCostUsd(j)).padStart(8)}  ${j.options.title}${j.error ? `  — ${j.error}` : ''}`);
+    out(`${when}  ${j.id}  ${j.status.padEnd(14)} ${String(j.progress).padStart(3)}%  ${formatUsd(jobCostUsd(j)).padStart(8)}  ${describeFormats(j).padEnd(17)}  ${j.options.title}${j.error ? `  — ${j.error}` : ''}`);
   }
   return EXIT.ok;
 }
@@ -179,17 +184,28 @@ async function deadLetters(ctx: CliContext, args: string[], opts: CommandOptions
   return EXIT.usage;
 }
 
-function describeJob(job: VideoJob, video: GeneratedVideo | null): string {
+/** `16:9 9:16 4:5✗`: the formats a job asked for, a completed job's failed ones (named in its error) marked. */
+function describeFormats(job: VideoJob): string {
+  const failed = (f: string) => job.status === 'completed' && Boolean(job.error?.includes(`The ${f} video`));
+  return job.options.formats.map((f) => (failed(f) ? `${f}✗` : f)).join(' ');
+}
+
+function describeJob(job: VideoJob, videos: FormatVideo[], failures: FormatFailure[]): string {
   const lines = [
     `job       ${job.id}`,
     `status    ${job.status} (${job.progress}%)`,
     `title     ${job.options.title}`,
+    `formats   ${job.options.formats.join(', ')}`,
     `photo     ${job.source_key ?? '—'}`,
     `created   ${job.created_at}`,
     `updated   ${job.updated_at}`,
     `cost      ${describeJobCost(job)}`,
   ];
   if (job.error) lines.push(`${job.status === 'failed' ? 'reason' : 'note'}    ${job.error}`);
-  if (video) lines.push(`video     ${video.video_url}`, `poster    ${video.thumbnail_url}`);
+  for (const v of videos) {
+    const format = (v.format ?? '?').padEnd(5);
+    lines.push(`video     ${format} ${v.video_url}  (${v.resolution}, ${v.duration_seconds} s, ${v.file_size_mb.toFixed(1)} MB)`, `poster    ${format} ${v.thumbnail_url}`);
+  }
+  for (const f of failures) lines.push(`missing   ${f.format.padEnd(5)} ${f.reason}`);
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import { optionsFromMetadata } from '../shared/domain/job-metadata';
 import { isUuid, PREFIXES, titleFromKey } from '../shared/domain/keys';
 import { derivedJobId } from '../shared/domain/derived-job-id';
 import type { ObjectStore } from '../shared/ports/object-store';
+import { parseFormatList } from '../shared/domain/video-formats';
 
 export interface DropOptions {
   title?: string;
@@ -17,6 +18,8 @@ export interface DropOptions {
   musicFile?: string;
   /** A user id (UUID): the photo goes to `images/{owner}/…` and the job is theirs. */
   owner?: string;
+  /** A comma list, `16:9,9:16`: the videos each job makes (default: the deployment's DEFAULT_FORMATS). */
+  formats?: string;
 }
 
 export interface DroppedPhoto {
@@ -34,8 +37,18 @@ function dropMetadata(o: DropOptions): Record<string, string> {
     ['camera-motion', o.cameraMotion],
     ['duration', o.duration],
     ['music-file', o.musicFile],
+    ['formats', o.formats === undefined ? undefined : formatList(o.formats)],
   ];
   return Object.fromEntries(pairs.filter((p): p is [string, string] => p[1] !== undefined));
+}
+
+/** `--formats` in the canonical order, or a refusal that names the option and the formats there are. */
+function formatList(list: string): string {
+  try {
+    return parseFormatList(list).join(',');
+  } catch (err) {
+    throw new ValidationError('formats', `--${(err as Error).message}`);
+  }
 }
 
 /** Checks every file and option first (nothing is uploaded if one is wrong), with the pipeline's own checks and messages. */

@@ -13,8 +13,9 @@ const USAGE = `Usage: video-pipeline <command> [options]
 Commands
   drop <files…>        upload photos into images/ as an operator; each becomes a job
       --title T  --subtitle S  --prompt P  --camera-motion M  --duration 6|8|10  --music FILE
+      --formats 16:9,9:16,4:5,1:1  (the videos each job makes; default: the deployment's DEFAULT_FORMATS)
       --owner USER_ID  (the job belongs to that user)   --wait  (follow each job to its end)
-  status [jobId]       one job's state, or a count of recent jobs by state
+  status [jobId]       one job's state and its videos (one per format), or a count of recent jobs by state
   watch <jobId>        follow a job to its end with a progress bar
   list                 recent jobs   --status S  --limit N (default 20)
   replay <jobId>       run a failed job again from its photo, through the event bus   --wait
@@ -28,7 +29,7 @@ Options
   --timeout SECONDS    give up waiting after this long (default 900)
   --verbose            the pipeline clients' logs on stderr
 
-Exit codes: 0 done, 1 a job failed (reason on stderr), 2 bad usage or input, 3 pipeline unreachable or timed out.`;
+Exit codes: 0 done, 1 a job failed or made only some of its formats (reasons on stderr), 2 bad usage or input, 3 pipeline unreachable or timed out.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -45,6 +46,7 @@ const OPTIONS = {
   duration: { type: 'string' },
   music: { type: 'string' },
   owner: { type: 'string' },
+  formats: { type: 'string' },
   status: { type: 'string' },
   limit: { type: 'string' },
   queue: { type: 'string' },
@@ -115,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         duration: values.duration,
         musicFile: values.music,
         owner: values.owner,
+        formats: values.formats,
       },
     });
   } catch (err) {

@@ -13,7 +13,6 @@ alter table public.video_renders add constraint video_renders_format_check
 -- spent, unless its cause cannot be cured by another attempt: then the format is given up at once.
 alter table public.video_renders add column if not exists retryable boolean not null default true;
 
--- The generated_videos rows of the formats that succeeded, in the canonical order (16:9, 9:16, 4:5,
--- 1:1), written with the job's completion. generated_video_id stays the first of them (for readers of
--- one video); NULL here on jobs completed before formats (their one video is generated_video_id).
-alter table public.video_jobs add column if not exists generated_video_ids uuid[];
+-- video_jobs.generated_video_ids (the rows of the formats that succeeded, canonical order, written
+-- with the job's completion; generated_video_id stays the first of them) is added by
+-- 20250601000800_video_jobs_generated_video_ids.sql.

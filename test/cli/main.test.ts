@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack';
 import { CopyClipRenderer } from '../helpers/copy-clip-renderer';
-import { SAMPLE_PHOTO, startTestStack } from '../web/stack-fixture';
+import { finishWithFormats, renderingJob } from '../web/finish-with-formats';
+import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../web/stack-fixture';
 
 let stack: LocalStack;
 let dir: string;
@@ -88,5 +89,39 @@ describe('video-pipeline', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('notes.jpg: The file is not a JPEG, PNG or WebP image');
     expect(await stack.clients.store.head('images/notes.jpg')).toBeNull();
+
+    const badFormat = await cli('drop', join(dir, 'garden.jpg'), '--formats', '16:9,3:2');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('--formats: "3:2" is not one of 16:9, 9:16, 4:5, 1:1');
+    expect(await stack.clients.store.head('images/garden.jpg')).toMatchObject({ metadata: expect.not.objectContaining({ formats: expect.anything() }) });
+  });
+
+  it('drop --formats asks for those videos, in the canonical order, through the photo’s metadata', async () => {
+    await copyFile(SAMPLE_PHOTO, join(dir, 'terrace-formats.jpg'));
+    const run = await cli('drop', join(dir, 'terrace-formats.jpg'), '--formats', '9:16, 16:9', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const [dropped] = JSON.parse(run.stdout) as Array<{ key: string; jobId: string }>;
+    expect((await stack.clients.store.head(dropped!.key))?.metadata).toMatchObject({ formats: '16:9,9:16' });
+  });
+
+  it('status and list show each format a job made, and the one it did not with why', async () => {
+    const { userId } = await signedInUser(stack);
+    const job = await renderingJob(stack, userId, ['16:9', '9:16', '4:5'], 'Villa Tall');
+    const { ids } = await finishWithFormats(stack, job.id, { made: ['16:9', '9:16'], failed: { '4:5': 'the render timed out twice.' } });
+
+    const status = await cli('status', job.id);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^formats +16:9, 9:16, 4:5$/m);
+    expect(status.stdout).toMatch(new RegExp(`^video +16:9 +\\S+/renders/\\S+/${job.id}\\.mp4 +\\(320x180, 6 s, 0\\.4 MB\\)$`, 'm'));
+    expect(status.stdout).toMatch(new RegExp(`^video +9:16 +\\S+/${ids[1]}\\.mp4 +\\(180x320, 6 s, 0\\.4 MB\\)$`, 'm'));
+    expect(status.stdout).toMatch(/^missing +4:5 +The 4:5 video could not be made: the render timed out twice\.$/m);
+
+    const json = JSON.parse((await cli('status', job.id, '--json')).stdout) as { video: { id: string }; videos: Array<{ id: string; format: string }>; failures: unknown[] };
+    expect(json.video.id).toBe(job.id);
+    expect(json.videos.map((v) => [v.id, v.format])).toEqual([[job.id, '16:9'], [ids[1], '9:16']]);
+    expect(json.failures).toEqual([{ format: '4:5', reason: 'The 4:5 video could not be made: the render timed out twice.' }]);
+
+    const list = await cli('list', '--limit', '5');
+    expect(list.stdout.split('\n').find((l) => l.includes(job.id))).toMatch(/ 16:9 9:16 4:5✗ +Villa Tall/);
   });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { GeneratedVideo } from '../../shared/domain/video-job';
+import type { FormatVideo } from '../client/job-outputs';
 import type { Session } from './connect';
 import { CreateForm } from './create-form';
 import { JobPanel } from './job-panel';
@@ -15,8 +15,8 @@ export interface Upload {
 /** The studio: the form on one side, the job (progress, then the video) on the other, earlier videos below. */
 export function App({ session }: { session: Session }) {
   const [upload, setUpload] = useState<Upload | null>(null);
-  const [shown, setShown] = useState<GeneratedVideo | null>(null);
-  const [videos, setVideos] = useState<GeneratedVideo[] | null>(null);
+  const [shown, setShown] = useState<FormatVideo | null>(null);
+  const [videos, setVideos] = useState<FormatVideo[] | null>(null);
   const [libraryError, setLibraryError] = useState<string | null>(null);
 
   const refreshLibrary = useCallback(() => {
@@ -44,7 +44,7 @@ export function App({ session }: { session: Session }) {
       <main>
         <section className="hero">
           <h1>Turn one villa photo into a cinematic video</h1>
-          <p>Pick a photo, give it a title, and we film a slow camera move through it, add your titles and music, and hand you an MP4 ready to post.</p>
+          <p>Pick a photo, give it a title, and we film a slow camera move through it, add your titles and music, and hand you an MP4 in every shape you post in: landscape, vertical, 4:5 and square.</p>
         </section>
         <div className="studio">
           <CreateForm

@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { BUILTIN_JOB_DEFAULTS, CAMERA_MOTIONS, DURATIONS, LIMITS, type CameraMotion, type Duration } from '../../shared/domain/job-options';
 import { MUSIC_FILES } from '../../shared/domain/music';
+import { BUILTIN_DEFAULT_FORMATS, canonicalFormats, VIDEO_FORMATS, type VideoFormat } from '../../shared/domain/video-formats';
 import { checkPhoto } from '../client/check-photo';
 import { isAbortError } from '../client/client-errors';
 import type { VideoClient } from '../client/create-video-client';
 import type { Upload } from './app';
-import { CAMERA_MOTION_LABELS, musicLabel } from './labels';
+import { CAMERA_MOTION_LABELS, formatLabel, musicLabel } from './labels';
 
 interface Props {
   client: VideoClient;
@@ -29,6 +30,8 @@ export function CreateForm({ client, busy, onStart, onProgress, onCancel }: Prop
   const [cameraMotion, setCameraMotion] = useState<CameraMotion>(BUILTIN_JOB_DEFAULTS.cameraMotion);
   const [duration, setDuration] = useState<Duration>(BUILTIN_JOB_DEFAULTS.duration);
   const [musicFile, setMusicFile] = useState<string>(BUILTIN_JOB_DEFAULTS.musicFile);
+  const [formats, setFormats] = useState<VideoFormat[]>([...BUILTIN_DEFAULT_FORMATS]);
+  const [formatsError, setFormatsError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -64,13 +67,18 @@ export function CreateForm({ client, busy, onStart, onProgress, onCancel }: Prop
       fileInput.current?.focus();
       return;
     }
+    if (formats.length === 0) {
+      setFormatsError('Pick at least one format.');
+      document.getElementById(`${id}-format-${VIDEO_FORMATS[0].replace(':', 'x')}`)?.focus();
+      return;
+    }
     const controller = new AbortController();
     abort.current = controller;
     onStart(file.name);
     try {
       const jobId = await client.submit(
         file,
-        { title, subtitle, prompt, cameraMotion, duration, musicFile: musicFile as (typeof MUSIC_FILES)[number] },
+        { title, subtitle, prompt, cameraMotion, duration, musicFile: musicFile as (typeof MUSIC_FILES)[number], formats },
         {
           signal: controller.signal,
           onJobCreated: (jobId) => onProgress({ jobId }),
@@ -149,6 +157,28 @@ export function CreateForm({ client, busy, onStart, onProgress, onCancel }: Prop
             {d} s
           </label>
         ))}
+      </fieldset>
+      <fieldset className="field formats" aria-describedby={formatsError ? `${id}-formats-error` : `${id}-formats-hint`}>
+        <legend>Formats</legend>
+        <p id={`${id}-formats-hint`} className="hint">One video per shape; 9:16, 4:5 and 1:1 share one vertical camera move.</p>
+        {VIDEO_FORMATS.map((f) => (
+          <label key={f} className={formats.includes(f) ? 'selected' : ''}>
+            <input
+              type="checkbox"
+              id={`${id}-format-${f.replace(':', 'x')}`}
+              name="formats"
+              value={f}
+              checked={formats.includes(f)}
+              onChange={(e) => {
+                setFormatsError(null);
+                setFormats((list) => canonicalFormats(e.target.checked ? [...list, f] : list.filter((x) => x !== f)));
+              }}
+            />
+            <span className={`shape shape-${f.replace(':', 'x')}`} aria-hidden="true" />
+            {formatLabel(f)}
+          </label>
+        ))}
+        {formatsError ? <p id={`${id}-formats-error`} className="field-error" role="alert">{formatsError}</p> : null}
       </fieldset>
       {formError ? <p className="form-error" role="alert">{formError}</p> : null}
       <div className="actions">

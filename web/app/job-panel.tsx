@@ -1,38 +1,40 @@
 import { useEffect, useRef, useState } from 'react';
-import type { GeneratedVideo } from '../../shared/domain/video-job';
 import type { VideoClient } from '../client/create-video-client';
+import type { FormatVideo } from '../client/job-outputs';
 import { useVideoJob } from '../react/use-video-job';
 import type { Upload } from './app';
 import { STAGES, STATUS_WORDS } from './labels';
+import { Outputs } from './outputs';
 
 interface Props {
   client: VideoClient;
   upload: Upload | null;
   /** A video picked from the library (shown when no job is in progress). */
-  shown: GeneratedVideo | null;
+  shown: FormatVideo | null;
   onFinished: () => void;
 }
 
-/** Upload progress, then the job's stages live, then the video; or the failure with a retry. */
+/** Upload progress, then the job's stages live, then its videos (one per format); or the failure with a retry. */
 export function JobPanel({ client, upload, shown, onFinished }: Props) {
   const jobId = upload?.done ? upload.jobId : null;
-  const { job, video, error, connection, replay } = useVideoJob(client, jobId);
+  const { job, videos, failures, error, connection, replay } = useVideoJob(client, jobId);
   const [retryError, setRetryError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
-  const finished = video ?? (upload ? null : shown);
+  const finishedVideos = videos.length > 0 ? videos : !upload && shown ? [shown] : [];
+  const finished = finishedVideos[0] ?? null;
   const failed = Boolean(error);
 
-  useEffect(() => { if (video) onFinished(); }, [video, onFinished]);
+  useEffect(() => { if (videos.length > 0) onFinished(); }, [videos, onFinished]);
   // Move focus to the outcome so keyboard and screen-reader users land on it.
   useEffect(() => { if (finished || failed) heading.current?.focus(); }, [finished, failed]);
 
   if (!upload && !shown) {
     return (
       <section className="card panel empty" aria-labelledby="panel-h">
-        <h2 id="panel-h">Your video</h2>
+        <h2 id="panel-h">Your videos</h2>
         <div className="placeholder" aria-hidden="true"><span>▶</span></div>
-        <p>Your finished video plays here. It usually takes a minute or two.</p>
+        <p>Your finished videos play here, one per format. It usually takes a minute or two.</p>
       </section>
     );
   }
@@ -42,16 +44,7 @@ export function JobPanel({ client, upload, shown, onFinished }: Props) {
       <section className="card panel result" aria-labelledby="panel-h">
         <h2 id="panel-h" ref={heading} tabIndex={-1}>{finished.title}</h2>
         {finished.subtitle ? <p className="muted">{finished.subtitle}</p> : null}
-        <video className="player" controls playsInline preload="metadata" poster={finished.thumbnail_url} src={finished.video_url} data-testid="result-video" />
-        <div className="result-meta">
-          <span>{Math.round(finished.duration_seconds)} s</span>
-          <span>{finished.resolution}</span>
-          <span>{finished.file_size_mb.toFixed(1)} MB</span>
-        </div>
-        <div className="actions">
-          <a className="button primary" href={finished.video_url} download={`${finished.title.replace(/[^\w -]+/g, '').trim() || 'villa-video'}.mp4`}>Download MP4</a>
-          <a className="button ghost" href={finished.thumbnail_url} target="_blank" rel="noreferrer">Poster image</a>
-        </div>
+        <Outputs videos={finishedVideos} failures={videos.length > 0 ? failures : []} />
       </section>
     );
   }

@@ -1,5 +1,17 @@
 import type { CameraMotion } from '../../shared/domain/job-options';
 import type { JobStatus } from '../../shared/domain/job-status';
+import { VIDEO_FORMAT_SPECS, type VideoFormat } from '../../shared/domain/video-formats';
+
+/** "Vertical 9:16 (Reels, TikTok, Shorts)": the shared label, so the page and the README say the same. */
+export function formatLabel(format: VideoFormat): string {
+  return VIDEO_FORMAT_SPECS[format].label;
+}
+
+/** For a download's file name: `Villa Serena 9x16.mp4`. */
+export function downloadName(title: string, format: VideoFormat | null): string {
+  const base = title.replace(/[^\w -]+/g, '').trim() || 'villa-video';
+  return `${base}${format ? ` ${VIDEO_FORMAT_SPECS[format].slug}` : ''}.mp4`;
+}
 
 /** Words for the pipeline's values, as a user reads them. */
 export const CAMERA_MOTION_LABELS: Record<CameraMotion, string> = {

@@ -1,12 +1,12 @@
-import type { GeneratedVideo } from '../../shared/domain/video-job';
+import type { FormatVideo } from '../client/job-outputs';
 
 interface Props {
-  videos: GeneratedVideo[] | null;
+  videos: FormatVideo[] | null;
   error: string | null;
-  onPlay: (video: GeneratedVideo) => void;
+  onPlay: (video: FormatVideo) => void;
 }
 
-/** The signed-in user's earlier videos (row-level security shows no one else's). */
+/** The signed-in user's earlier videos, one tile per format made (row-level security shows no one else's). */
 export function Library({ videos, error, onPlay }: Props) {
   return (
     <section className="library" aria-labelledby="library-h">
@@ -17,9 +17,10 @@ export function Library({ videos, error, onPlay }: Props) {
       {videos && videos.length > 0 ? (
         <ul className="grid" data-testid="library">
           {videos.map((v) => (
-            <li key={v.id} data-job-id={v.id}>
-              <button type="button" className="tile" onClick={() => onPlay(v)} aria-label={`Play ${v.title}`}>
+            <li key={v.id} data-job-id={v.id} data-format={v.format ?? undefined}>
+              <button type="button" className="tile" onClick={() => onPlay(v)} aria-label={`Play ${v.title}${v.format ? `, ${v.format}` : ''}`}>
                 <img src={v.thumbnail_url} alt="" loading="lazy" />
+                {v.format ? <span className="tile-format">{v.format}</span> : null}
                 <span className="tile-title">{v.title}</span>
                 <span className="tile-meta">{Math.round(v.duration_seconds)} s · {v.created_at ? new Date(v.created_at).toLocaleDateString() : ''}</span>
               </button>

@@ -1,7 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
+import type { VideoJob } from '../../shared/domain/video-job';
 import type { JobOptionsInput } from '../../shared/domain/job-options';
 import type { PhotoFile } from './check-photo';
+import type { FormatVideo, JobOutputs } from './job-outputs';
 import { listOpenJobs, listVideos } from './list-videos';
 import type { RetryPolicy } from './put-with-retry';
 import { requestReplay } from './request-replay';
@@ -22,10 +23,12 @@ export interface VideoClientOptions {
 }
 
 export interface VideoClient {
+  /** `options.formats` (e.g. `['16:9', '9:16']`) asks for several videos; without it the deployment's default (DEFAULT_FORMATS). */
   submit(file: PhotoFile, options: JobOptionsInput, callbacks?: SubmitCallbacks): Promise<string>;
-  watch(jobId: string, handlers?: WatchHandlers): Promise<GeneratedVideo>;
+  /** Resolves with every video the job made: `videos` (one per format), `video` (the first), `failures`. */
+  watch(jobId: string, handlers?: WatchHandlers): Promise<JobOutputs>;
   replay(jobId: string): Promise<void>;
-  listVideos(limit?: number): Promise<GeneratedVideo[]>;
+  listVideos(limit?: number): Promise<FormatVideo[]>;
   listOpenJobs(limit?: number): Promise<VideoJob[]>;
 }
 

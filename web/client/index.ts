@@ -4,8 +4,10 @@ export { submitPhoto, type SubmitCallbacks, type SubmitDeps } from './submit-pho
 export { watchJob, type ConnectionState, type WatchHandlers } from './watch-job';
 export { requestReplay } from './request-replay';
 export { listOpenJobs, listVideos } from './list-videos';
+export { formatOfVideo, outputIdsOf, type FormatFailure, type FormatVideo, type JobOutputs } from './job-outputs';
 export { checkPhoto, type PhotoFile } from './check-photo';
 export { JobFailedError, RequestError, isAbortError } from './client-errors';
 export { ValidationError } from '../../shared/domain/errors';
 export type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
 export type { JobOptionsInput } from '../../shared/domain/job-options';
+export { VIDEO_FORMATS, VIDEO_FORMAT_SPECS, type VideoFormat } from '../../shared/domain/video-formats';

@@ -1,6 +1,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import type { GeneratedVideo, VideoJob } from '../../shared/domain/video-job';
+import type { VideoJob } from '../../shared/domain/video-job';
 import { abortError, JobFailedError, RequestError } from './client-errors';
+import { readJobOutputs, type JobOutputs } from './job-outputs';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -15,17 +16,21 @@ export interface WatchHandlers {
 let watchCount = 0;
 
 /**
- * Follows one job to its end over Supabase Realtime: the `video_jobs` row's changes and the
- * `generated_videos` insert. Whenever the subscription is confirmed (the first time and after every
- * reconnect, which supabase-js performs by itself) the current row is read as well, so an end that
- * happened while nobody was listening is still seen. Resolves with the finished video's row; rejects
- * with a `JobFailedError` whose message is the job's failure reason, or an `AbortError`.
+ * Follows one job to its end over Supabase Realtime: the `video_jobs` row's changes. Whenever the
+ * subscription is confirmed (the first time and after every reconnect, which supabase-js performs by
+ * itself) the current row is read as well, so an end that happened while nobody was listening is
+ * still seen. Resolves with every video the job made (`JobOutputs`: `videos` one per format, `video`
+ * the first, `failures` the formats that did not come out when the job completed with an `error`);
+ * rejects with a `JobFailedError` whose message is the job's failure reason, or an `AbortError`.
+ *
+ * The job's row turning `completed` is the signal: the pipeline writes it after the last format's
+ * `generated_videos` row, so a single row's insert (one format of several) is not the end.
  *
  * The client must be signed in as the job's owner (row-level security) or use the service role.
  */
-export function watchJob(supabase: SupabaseClient, jobId: string, handlers: WatchHandlers = {}): Promise<GeneratedVideo> {
+export function watchJob(supabase: SupabaseClient, jobId: string, handlers: WatchHandlers = {}): Promise<JobOutputs> {
   const { signal } = handlers;
-  return new Promise<GeneratedVideo>((resolve, reject) => {
+  return new Promise<JobOutputs>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
     let settled = false;
     let latest: VideoJob | null = null;
@@ -38,10 +43,10 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
       signal?.removeEventListener('abort', onAbort);
       if (channel) void supabase.removeChannel(channel);
     };
-    const finish = (row: GeneratedVideo) => {
+    const finish = (outputs: JobOutputs) => {
       if (settled) return;
       cleanup();
-      resolve(row);
+      resolve(outputs);
     };
     const fail = (err: Error) => {
       if (settled) return;
@@ -51,13 +56,14 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
     const onAbort = () => fail(abortError(signal));
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    const readVideo = async (): Promise<void> => {
-      const { data, error } = await supabase.from('generated_videos').select('*').eq('id', jobId).maybeSingle();
-      if (error) throw new RequestError('read_failed', `The finished video could not be read: ${error.message}`, 0);
-      if (data) finish(data as GeneratedVideo);
+    const readOutputs = async (job: VideoJob): Promise<void> => {
+      const outputs = await readJobOutputs(supabase, job);
+      // None readable yet (a replica behind the primary): read the row and the videos again shortly.
+      if (outputs) finish(outputs);
+      else retryRead();
     };
 
-    const apply = (job: VideoJob) => {
+    const apply = (job: VideoJob, fromRead: boolean) => {
       if (settled) return;
       // A read that started before an update may answer after it: never step back in time.
       if (latest && Date.parse(job.updated_at) < Date.parse(latest.updated_at)) return;
@@ -65,15 +71,17 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
       latest = job;
       if (changed) handlers.onChange?.(job);
       if (job.status === 'failed') fail(new JobFailedError(job));
-      // The render step records the video before it marks the job completed, so the row is there.
-      else if (job.status === 'completed') void readVideo().catch(retryRead);
+      // The pipeline records every format's video before it marks the job completed, so the rows are
+      // there. Their ids are taken from the row as read, not from the Realtime payload (which may
+      // carry a large row's columns cut short).
+      else if (job.status === 'completed') void (fromRead ? readOutputs(job) : readCurrent()).catch(retryRead);
     };
 
     const readCurrent = async () => {
       const { data, error } = await supabase.from('video_jobs').select('*').eq('id', jobId).maybeSingle();
       if (error) throw new RequestError('read_failed', `The job could not be read: ${error.message}`, 0);
       // No row yet is normal for a photo dropped by hand: its job is created when the photo lands.
-      if (data) apply(data as VideoJob);
+      if (data) apply(data as VideoJob, true);
     };
     // A failed read (the API restarting) is tried again shortly; the subscription keeps listening meanwhile.
     const retryRead = () => {
@@ -86,10 +94,7 @@ export function watchJob(supabase: SupabaseClient, jobId: string, handlers: Watc
     channel = supabase
       .channel(`video-job:${jobId}:${++watchCount}:${Math.random().toString(36).slice(2, 8)}`)
       .on('postgres_changes', { event: '*', schema: 'public', table: 'video_jobs', filter: `id=eq.${jobId}` }, (payload) => {
-        if (payload.eventType !== 'DELETE') apply(payload.new as VideoJob);
-      })
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'generated_videos', filter: `id=eq.${jobId}` }, (payload) => {
-        finish(payload.new as GeneratedVideo);
+        if (payload.eventType !== 'DELETE') apply(payload.new as VideoJob, false);
       })
       .subscribe((status) => {
         if (settled) return;

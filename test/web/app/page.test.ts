@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../../local/stack';
+import { VIDEO_FORMAT_SPECS } from '../../../shared/domain/video-formats';
+import { finishWithFormats } from '../finish-with-formats';
 import { SAMPLE_PHOTO, startTestStack } from '../stack-fixture';
 
 /** The page's main states land here; docs/screenshots/ holds a copy the README links to. */
@@ -71,6 +73,8 @@ describe('the demo page', () => {
     await page.getByLabel('Camera move').selectOption('jib_up');
     await page.getByLabel('Music').selectOption('golden-hour.mp3');
     await page.getByLabel('6 s').check();
+    // One format unless the user picks more: the landscape one.
+    expect(await page.locator('input[name="formats"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['16:9']);
 
     // LTX's safety filter refuses the first attempt: the page must say so and offer a retry.
     stack.ltx!.setFault({ kind: 'content_refusal', times: 1 });
@@ -103,7 +107,7 @@ describe('the demo page', () => {
     expect(played.src).toBe(row!.video_url);
     expect(played.poster).toBe(row!.thumbnail_url);
     expect(Math.abs(played.duration - row!.duration_seconds)).toBeLessThan(0.5);
-    expect(await page.getByRole('link', { name: 'Download MP4' }).getAttribute('href')).toBe(row!.video_url);
+    expect(await page.getByRole('link', { name: 'Download 16:9 MP4' }).getAttribute('href')).toBe(row!.video_url);
     await video.evaluate((el: HTMLVideoElement) => { el.currentTime = 2.5; });
     await page.screenshot({ path: join(SHOTS, '5-finished-video.png'), fullPage: true });
 
@@ -113,6 +117,59 @@ describe('the demo page', () => {
     expect(heard.some((t) => /(Filming the camera move|Adding titles and music), \d+ percent/.test(t))).toBe(true);
     await page.context().close();
   }, 240_000);
+
+  it('asks for the formats picked, shows each video in its own shape with its download, and says which format failed and why', async () => {
+    expect(firstJobId).not.toBe('');
+    const media = (await stack.clients.jobs.getGeneratedVideo(firstJobId))!;
+    const page = await visit();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'villa-small.jpg', mimeType: 'image/jpeg', buffer: await readFile(SAMPLE_PHOTO) });
+    await page.getByLabel('Title', { exact: true }).fill('Villa Formats');
+
+    // No format at all is refused on the page, before anything is sent.
+    await page.getByLabel(VIDEO_FORMAT_SPECS['16:9'].label).uncheck();
+    await page.getByRole('button', { name: 'Create video' }).click();
+    await page.getByText('Pick at least one format.').waitFor();
+
+    for (const f of ['9:16', '1:1', '4:5', '16:9'] as const) await page.getByLabel(VIDEO_FORMAT_SPECS[f].label).check();
+    // The photo is "stored" without reaching the bucket, so the pipeline never starts: the test writes
+    // the job's end as the completion would (some formats made, one failed) and watches the page show it.
+    await page.route(/./, (route) =>
+      route.request().method() === 'PUT' || route.request().method() === 'OPTIONS'
+        ? route.fulfill({ status: 200, headers: { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': '*' } })
+        : route.continue(),
+    );
+    const asked = page.waitForRequest((r) => r.url() === stack.info.uploadsUrl && r.method() === 'POST');
+    await page.getByRole('button', { name: 'Create video' }).click();
+    expect((await asked).postDataJSON()).toMatchObject({ title: 'Villa Formats', formats: ['16:9', '9:16', '4:5', '1:1'] });
+    const ticket = (await (await asked).response())!;
+    expect(ticket.status()).toBe(201);
+    const { jobId } = (await ticket.json()) as { jobId: string };
+    await page.getByRole('progressbar', { name: 'Video progress' }).waitFor();
+    expect((await stack.clients.jobs.get(jobId))?.options.formats).toEqual(['16:9', '9:16', '4:5', '1:1']);
+
+    const { ids } = await finishWithFormats(stack, jobId, { made: ['16:9', '9:16', '1:1'], failed: { '4:5': 'the render timed out twice.' }, media });
+    await page.getByTestId('outputs').waitFor();
+    expect(await page.locator('[data-testid="outputs"] > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-format')))).toEqual(['16:9', '9:16', '1:1']);
+    const shape = async (f: string) => {
+      const box = (await page.locator(`.output[data-format="${f}"] .frame`).boundingBox())!;
+      return box.width / box.height;
+    };
+    expect(await shape('16:9')).toBeCloseTo(16 / 9, 1);
+    expect(await shape('9:16')).toBeCloseTo(9 / 16, 1);
+    expect(await shape('1:1')).toBeCloseTo(1, 1);
+    for (const [i, f] of (['16:9', '9:16', '1:1'] as const).entries()) {
+      const link = page.getByRole('link', { name: `Download ${f} MP4` });
+      expect(await link.getAttribute('href')).toBe(media.video_url);
+      expect(await link.getAttribute('download')).toBe(`Villa Formats ${VIDEO_FORMAT_SPECS[f].slug}.mp4`);
+      expect(await page.locator(`.output[data-format="${f}"]`).getAttribute('data-video-id')).toBe(ids[i]);
+    }
+    const failed = page.getByTestId('format-failures');
+    expect(await failed.textContent()).toContain(`${VIDEO_FORMAT_SPECS['4:5'].label}: The 4:5 video could not be made: the render timed out twice.`);
+    // The library has a tile per format made.
+    await page.locator(`[data-testid="library"] [data-job-id="${ids[1]}"][data-format="9:16"]`).waitFor();
+    await page.screenshot({ path: join(SHOTS, '7-formats.png'), fullPage: true });
+    await page.context().close();
+  });
 
   it("shows a second visitor, on a 375 px phone screen, none of the first visitor's videos", async () => {
     expect(firstJobId).not.toBe('');

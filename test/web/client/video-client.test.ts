@@ -5,6 +5,7 @@ import type { LocalStack } from '../../../local/stack';
 import { MAX_IMAGE_BYTES } from '../../../shared/domain/image-check';
 import { createVideoClient, JobFailedError, RequestError, ValidationError, watchJob, type ConnectionState, type VideoClient, type VideoJob } from '../../../web/client';
 import { CopyClipRenderer } from '../../helpers/copy-clip-renderer';
+import { finishWithFormats, renderingJob } from '../finish-with-formats';
 import { SAMPLE_PHOTO, signedInUser, startTestStack } from '../stack-fixture';
 
 const TEXT_AS_JPEG = new File(['these are my notes, not a photo'], 'villa.jpg', { type: 'image/jpeg' });
@@ -96,17 +97,66 @@ describe('watch never misses the end', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     supabase.realtime.connect();
-    const row = await watching;
+    const done = await watching;
+    const row = done.video;
 
-    expect(row).toMatchObject({ id: jobId, title: 'Casa Watch', duration_seconds: 6 });
+    expect(row).toMatchObject({ id: jobId, title: 'Casa Watch', duration_seconds: 6, format: '16:9' });
+    expect(done.videos).toEqual([row]);
+    expect(done).toMatchObject({ failures: [], job: { id: jobId, status: 'completed' } });
     expect(row.video_url).toMatch(/\/media\/renders\//);
     expect(states.filter((s) => s === 'live').length).toBeGreaterThanOrEqual(2);
     expect(seen.map((j) => j.status)).toContain('generating');
 
     const afterTheEnd = await client.watch(jobId);
-    expect(afterTheEnd).toEqual(row);
+    expect(afterTheEnd.videos).toEqual(done.videos);
     completedJobId = jobId;
   }, 240_000);
+});
+
+describe('formats', () => {
+  it('submit sends the formats asked for: the job stores them in the canonical order', async () => {
+    const photo = new File([await readFile(SAMPLE_PHOTO)], 'villa-small.jpg', { type: 'image/jpeg' });
+    const bodies: unknown[] = [];
+    const recording = createVideoClient({
+      supabase,
+      uploadsUrl: stack.info.uploadsUrl,
+      fetch: (url, init) => {
+        if (String(url) === stack.info.uploadsUrl) bodies.push(JSON.parse(String(init?.body)));
+        return fetch(url, init);
+      },
+    });
+    const jobId = await recording.submit(photo, { title: 'Casa Formats', duration: 6, formats: ['9:16', '16:9'] });
+    expect(bodies).toEqual([expect.objectContaining({ formats: ['16:9', '9:16'] })]);
+    expect((await stack.clients.jobs.get(jobId))?.options.formats).toEqual(['16:9', '9:16']);
+
+    const refused = await client.submit(photo, { formats: [] as never }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as Error).message).toMatch(/formats/);
+  });
+
+  it('watch resolves with every format made, and a partly failed job as a partial result naming the failed format', async () => {
+    const user = (await supabase.auth.getUser()).data.user!.id;
+    const job = await renderingJob(stack, user, ['1:1', '16:9', '9:16', '4:5']);
+    const changes: VideoJob[] = [];
+    const watching = client.watch(job.id, { onChange: (j) => changes.push(j) });
+    await new Promise((r) => setTimeout(r, 300));
+    const { ids } = await finishWithFormats(stack, job.id, { made: ['16:9', '4:5', '1:1'], failed: { '9:16': 'Remotion Lambda timed out twice.' } });
+    const done = await watching;
+
+    expect(done.videos.map((v) => [v.id, v.format, v.resolution])).toEqual([
+      [job.id, '16:9', '320x180'],
+      [ids[1], '4:5', '180x226'],
+      [ids[2], '1:1', '180x180'],
+    ]);
+    expect(done.video).toBe(done.videos[0]);
+    expect(done.failures).toEqual([{ format: '9:16', reason: 'The 9:16 video could not be made: Remotion Lambda timed out twice.' }]);
+    expect(done.job).toMatchObject({ status: 'completed', generated_video_ids: ids, error: 'The 9:16 video could not be made: Remotion Lambda timed out twice.' });
+    expect(changes.at(-1)?.status).toBe('completed');
+
+    // The library lists each format's row with its format.
+    const listed = await client.listVideos();
+    expect(listed.filter((v) => ids.includes(v.id)).map((v) => v.format).sort()).toEqual(['16:9', '1:1', '4:5']);
+  });
 });
 
 describe('replay (POST /jobs/{jobId}/replay)', () => {

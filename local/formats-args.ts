@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { parseFormatList, type VideoFormat } from '../shared/domain/video-formats';
+
+/** The `--formats` option as `npm run demo` and `npm run screenshots` describe it in their usage. */
+export const FORMATS_OPTION_USAGE = `  --formats LIST   the videos to make, a comma list of 16:9, 9:16, 4:5, 1:1`;
+
+export type FormatsArgs = { help: true } | { help: false; formats: VideoFormat[] | undefined; out: string | undefined };
+
+/**
+ * The arguments of the local demo commands: `--formats 16:9,9:16` (checked by parseFormatList, the
+ * canonical order kept), `--out DIR` where a command writes files, `--help`. Throws an Error fit to
+ * print above the usage for anything else.
+ */
+export function parseFormatsArgs(argv: string[]): FormatsArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { formats: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) return { help: true };
+  if (positionals.length > 0) throw new Error(`No file or command is taken here, got ${JSON.stringify(positionals[0])}`);
+  if (values.out === '') throw new Error('--out needs a directory');
+  if (values.formats === undefined) return { help: false, formats: undefined, out: values.out };
+  try {
+    return { help: false, formats: parseFormatList(values.formats), out: values.out };
+  } catch (err) {
+    throw new Error(`--${(err as Error).message}`);
+  }
+}
