@@ -35,6 +35,8 @@ import { ensureSystemFfmpeg } from './render/system-ffmpeg';
 import { parseVariant, type ClipEncoding } from './render/variants';
 import { measureFormatTimes } from './render/format-times';
 import { parseFormatList } from '../shared/domain/video-formats';
+import { BUILTIN_JOB_DEFAULTS } from '../shared/domain/job-options';
+import { LTX_PRICES_USD_PER_SECOND, ltxCostAddedPerFormat } from '../shared/domain/ltx/ltx-prices';
 
 const { values } = parseArgs({
   options: {
@@ -67,8 +69,17 @@ await mkdir(outDir, { recursive: true });
 if (values.formats !== undefined) {
   const formats = parseFormatList(values.formats);
   const scale = Number(values.scale);
-  const rows = await measureFormatTimes({ serveUrl: await bundleBenchTemplate(), formats, scale, fps, seconds, repeats, outDir, log: (line) => console.log(line) });
+  const times = await measureFormatTimes({ serveUrl: await bundleBenchTemplate(), formats, scale, fps, seconds, repeats, outDir, log: (line) => console.log(line) });
+  // The money side of one more format: the LTX seconds it adds to a default job (the built-in models,
+  // 6 s), in the order the formats were given; a format cut from a clip already paid for adds none.
+  const ltxJob = { ...BUILTIN_JOB_DEFAULTS, formats };
+  const ltxAdded = ltxCostAddedPerFormat(ltxJob, LTX_PRICES_USD_PER_SECOND);
+  const rows = times.map((row) => {
+    const added = ltxAdded.find((a) => a.format === row.format);
+    return { ...row, ltxSecondsAdded: added?.seconds ?? 0, ltxUsdAdded: added?.usd ?? 0 };
+  });
   console.log(`\n${frames} frames per format at ${fps} fps, ${scale === 1 ? 'delivered sizes' : `scale ${scale}`}; ${repeats} rounds; medians; posters in ${outDir}/poster-*.jpg`);
+  console.log(`LTX added per format: a default ${ltxJob.duration} s job (${ltxJob.model} landscape, ${ltxJob.portraitModel} portrait), formats in canonical order`);
   console.table(rows);
   await writeFile(path.join(outDir, 'formats.json'), JSON.stringify({ at: new Date().toISOString(), fps, seconds, scale, repeats, rows }, null, 2));
   process.exit(0);
