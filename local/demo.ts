@@ -6,7 +6,7 @@ import { loadLocalStackSettings } from './local-stack-settings';
 import type { JobOutputs } from '../web/client/job-outputs';
 import { submitPhoto } from '../web/client/submit-photo';
 import { watchJob } from '../web/client/watch-job';
-import { FORMATS_OPTION_USAGE, parseFormatsArgs, type FormatsArgs } from './formats-args';
+import { FORMATS_OPTION_USAGE, formatsArgsOrExit } from './formats-args';
 import { runningOrNewStack } from './running-or-new-stack';
 import { saveAndProbe } from './save-and-probe';
 
@@ -27,17 +27,7 @@ ${FORMATS_OPTION_USAGE}
   --out DIR        where the videos are saved (default: $LOCAL_DATA_DIR/demo)
   --help           this text`;
 
-let options: FormatsArgs;
-try {
-  options = parseFormatsArgs(process.argv.slice(2));
-} catch (err) {
-  say(`${(err as Error).message}\n\n${DEMO_USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  process.stdout.write(`${DEMO_USAGE}\n`);
-  process.exit(0);
-}
+const options = formatsArgsOrExit(process.argv.slice(2), DEMO_USAGE, say);
 
 const stack = await runningOrNewStack(settings, say);
 const info = stack.info;

@@ -28,3 +28,22 @@ export function parseFormatsArgs(argv: string[]): FormatsArgs {
     throw new Error(`--${(err as Error).message}`);
   }
 }
+
+/**
+ * parseFormatsArgs for a command's entry point: `--help` prints the usage and exits 0; a bad argument
+ * prints why above the usage and exits 2 (a usage error), before anything starts.
+ */
+export function formatsArgsOrExit(argv: string[], usage: string, say: (line: string) => void): Extract<FormatsArgs, { help: false }> {
+  let args: FormatsArgs;
+  try {
+    args = parseFormatsArgs(argv);
+  } catch (err) {
+    say(`${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  return args;
+}

@@ -15,7 +15,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { VIDEO_FORMAT_SPECS, VIDEO_FORMATS, type VideoFormat } from '../shared/domain/video-formats';
-import { FORMATS_OPTION_USAGE, parseFormatsArgs, type FormatsArgs } from '../local/formats-args';
+import { FORMATS_OPTION_USAGE, formatsArgsOrExit } from '../local/formats-args';
 import { loadLocalStackSettings } from '../local/local-stack-settings';
 import { runningOrNewStack } from '../local/running-or-new-stack';
 
@@ -28,17 +28,7 @@ const DEFAULT_SHOT_FORMATS: VideoFormat[] = ['16:9', '9:16', '4:5'];
 const JOB_TIMEOUT_MS = 30 * 60_000;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-let args: FormatsArgs;
-try {
-  args = parseFormatsArgs(process.argv.slice(2));
-} catch (err) {
-  say(`${(err as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const args = formatsArgsOrExit(process.argv.slice(2), USAGE, say);
 const formats = args.formats ?? DEFAULT_SHOT_FORMATS;
 const outDir = resolve(args.out ?? 'docs/screenshots');
 

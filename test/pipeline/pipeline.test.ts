@@ -56,7 +56,9 @@ describe('the pipeline on the local stack', () => {
     expect(row.file_size_mb).toBeGreaterThan(0);
     expect(row.generation_time_seconds).toBeGreaterThan(0);
     expect(row.camera_prompt.length).toBeGreaterThan(0);
-    expect(statuses).toEqual(expect.arrayContaining(['generating', 'rendering', 'completed']));
+    // The row is written before the job completes (a format's row as soon as its render ends): the
+    // completion's UPDATE may be heard a moment after the INSERT.
+    await expect.poll(() => statuses, { timeout: 10_000 }).toEqual(expect.arrayContaining(['generating', 'rendering', 'completed']));
     // The stored URLs serve the deliverables.
     const video = await fetch(row.video_url);
     expect(video.headers.get('content-type')).toBe('video/mp4');
