@@ -159,9 +159,12 @@ export class ChangeDispatcher {
   private async drain(): Promise<void> {
     for (;;) {
       const { rows } = await this.db.query<ChangeRow>(
-        `select id::text as id, schema_name, table_name, type, record, old_record,
-                to_char(commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as commit_timestamp
-           from realtime.changes where id > $1 order by id limit ${BATCH}`,
+        // Ordered by the bigint column c.id: a bare `order by id` would name the text output
+        // column and sort 10 before 9, and lastId (the last row read) would then move backwards
+        // and the next read would deliver those changes again (or skip some past the batch).
+        `select c.id::text as id, c.schema_name, c.table_name, c.type, c.record, c.old_record,
+                to_char(c.commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as commit_timestamp
+           from realtime.changes c where c.id > $1 order by c.id limit ${BATCH}`,
         [this.lastId],
       );
       for (const row of rows) {

@@ -83,6 +83,22 @@ describe('postgres_changes through real supabase-js', () => {
     await client.removeAllChannels();
   });
 
+  it('delivers changes once each and in order when one read of realtime.changes spans ids of different lengths (9, 10, 11)', async () => {
+    const client = await h.client(await h.userToken(alice));
+    const l = await listen(client, 'order-' + alice, [{ event: 'INSERT', filter: `user_id=eq.${alice}` }]);
+    // Move the capture sequence just below a power of ten, so the next three changes get ids like
+    // 9, 10, 11 (or 99, 100, 101): sorted as text they come 10, 11, 9.
+    await h.db.query(`select setval('realtime.changes_id_seq', (10 ^ length((last_value + 1)::text))::bigint - 2) from realtime.changes_id_seq`);
+    // One statement, one commit: the first NOTIFY's read sees all three rows at once.
+    await h.db.query(`insert into public.video_jobs (user_id, progress) values ($1, 1), ($1, 2), ($1, 3)`, [alice]);
+    // A later change: its read starts where the previous one stopped, so a re-read would show here.
+    await insertJob(alice, { progress: 4 });
+    await waitFor(() => l.changes.find((c) => (c.new as { progress: number }).progress === 4), 5000, 'the fourth INSERT');
+    const progress = l.changes.map((c) => (c.new as { progress: number }).progress);
+    expect(progress, `statuses ${l.statuses.join(',')}; server log: ${h.logs.join(' | ')}`).toEqual([1, 2, 3, 4]);
+    await client.removeAllChannels();
+  });
+
   it('delivers * events and DELETE with the primary key only (RLS table)', async () => {
     const client = await h.client(await h.userToken(alice));
     const l = await listen(client, 'all-' + alice, [{ event: '*' }]);
