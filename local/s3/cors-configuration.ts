@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { S3CorsConfiguration, type S3CorsRule } from '@20minutes/s3rver/lib/models/config.js';
 import type { BucketCorsRule } from '../../shared/domain/bucket-cors';
 
@@ -31,8 +32,8 @@ export interface BucketCors {
   readonly xml: string;
   /** CORS headers on the answer to a request (success or error), or none when no rule allows its origin and method. */
   responseHeaders(origin: string | undefined, method: string): Record<string, string> | undefined;
-  /** S3's answer to an OPTIONS preflight. */
-  preflight(origin: string | undefined, requestMethod: string | undefined, requestHeaders: string | undefined): PreflightAnswer;
+  /** S3's answer to an OPTIONS preflight with these request headers. */
+  preflight(headers: IncomingHttpHeaders): PreflightAnswer;
 }
 
 const VARY = 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method';
@@ -66,7 +67,11 @@ export function bucketCors(rules: readonly BucketCorsRule[]): BucketCors {
       const rule = configuration.matchRule(origin, method);
       return rule ? { ...originHeaders(rule, origin), ...ruleHeaders(rule), Vary: VARY } : undefined;
     },
-    preflight(origin, requestMethod, requestHeaders) {
+    preflight(headers) {
+      const header = (name: string): string | undefined => [headers[name] ?? []].flat().join(',') || undefined;
+      const origin = header('origin');
+      const requestMethod = header('access-control-request-method');
+      const requestHeaders = header('access-control-request-headers');
       if (!origin) return { allowed: false, status: 400, code: 'BadRequest', message: 'Insufficient information. Origin request header needed.' };
       if (!requestMethod) return { allowed: false, status: 400, code: 'BadRequest', message: 'Invalid Access-Control-Request-Method: null' };
       const rule = configuration.matchRule(origin, requestMethod);

@@ -222,11 +222,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
   /** Preflights are answered here, from the same rules s3rver matches: S3 echoes the origin and says the rule's max age (s3rver answers `*` and none). */
   function answerPreflight(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void {
     if (url.pathname.split('/')[1] !== bucket) return forward(req, res, url);
-    const header = (name: string): string | undefined => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(',') : value;
-    };
-    const answer = cors.preflight(header('origin'), header('access-control-request-method'), header('access-control-request-headers'));
+    const answer = cors.preflight(req.headers);
     if (!answer.allowed) return sendS3Error(res, answer.status, answer.code, answer.message, undefined);
     res.writeHead(200, { ...answer.headers, 'Content-Length': 0 });
     res.end();
