@@ -6,6 +6,7 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
+import { pipelineBucketCorsRules } from '../shared/domain/bucket-cors';
 import { IMAGES_PREFIX, LTX_VIDEOS_PREFIX } from '../shared/domain/event-patterns';
 
 export interface PipelineBucketProps {
@@ -49,28 +50,10 @@ export class PipelineBucket extends Construct {
     });
     // Every object event goes to the default EventBridge bus; the rules pick Object Created by prefix.
     new S3BucketNotification(this, 'eventbridge', { bucket, eventbridge: true });
+    // The rules are declared once (shared/domain/bucket-cors.ts); the local S3 answers the same ones.
     new S3BucketCorsConfiguration(this, 'cors', {
       bucket,
-      corsRule: [
-        {
-          // The browser PUTs the photo to a presigned URL; metadata headers (x-amz-meta-*) ride along.
-          allowedMethods: ['PUT'],
-          allowedOrigins: props.allowedOrigins,
-          allowedHeaders: ['*'],
-          exposeHeaders: ['ETag'],
-          maxAgeSeconds: 3600,
-        },
-        {
-          // The template draws the clip with @remotion/media's <Video>, which fetches it from the page
-          // (byte ranges, WebCodecs): on Lambda the page is the Remotion site in its own bucket, so the
-          // clip's presigned GET must answer CORS for that origin or the render fails.
-          allowedMethods: ['GET', 'HEAD'],
-          allowedOrigins: [props.remotionSiteOrigin],
-          allowedHeaders: ['Range'],
-          exposeHeaders: ['Content-Length', 'Content-Range', 'Accept-Ranges', 'ETag'],
-          maxAgeSeconds: 3600,
-        },
-      ],
+      corsRule: pipelineBucketCorsRules({ uploadOrigins: props.allowedOrigins, renderPageOrigins: [props.remotionSiteOrigin] }),
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,

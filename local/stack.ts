@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig, type PipelineConfig } from '../shared/config';
+import { loadConfig, parseAllowedOrigins, type PipelineConfig } from '../shared/config';
 import { type Logger } from '../shared/ports/logger';
 import { createReadableLogger } from '../shared/adapters/readable-logger';
 import { createPipelineClients, createTokenVerifier, createVideoGenerator } from '../shared/composition/pipeline-clients';
@@ -12,6 +12,7 @@ import { createApiDeps } from '../shared/composition/api-deps';
 import { FUNCTION_SPECS } from '../infra/function-specs';
 import { createHandler as createRenderHandler } from '../handlers/render';
 import { LocalRemotionRenderer } from '../remotion/render-local';
+import { LOCAL_RENDER_PAGE_ORIGIN } from '../remotion/local-page-origin';
 import { LocalEventBus } from './event-bus/local-event-bus';
 import { wirePipelineRoutes } from './pipeline-routes';
 import { LocalQueues } from './sqs/local-queues';
@@ -116,6 +117,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       bucket,
       accessKeyId: credentials.s3AccessKeyId,
       secretAccessKey: credentials.s3SecretAccessKey,
+      // The bucket's CORS as in AWS: PUT from the same ALLOWED_ORIGINS the API answers, ranged GET from
+      // the page that renders the template (here the local renderer's, on a port Remotion picks).
+      corsOrigins: { uploadOrigins: parseAllowedOrigins(options.env?.ALLOWED_ORIGINS), renderPageOrigins: [LOCAL_RENDER_PAGE_ORIGIN] },
     });
     stops.push(() => objectStore.stop());
     const ltxApiKey = options.realLtx?.apiKey ?? credentials.ltxApiKey;

@@ -21,8 +21,8 @@ export type ClipLayer = ComponentType<{ src: string }>;
  * with WebCodecs onto a canvas. Measured against <OffthreadVideo> (Remotion's compositor decoding
  * outside the browser and handing each frame over as a BMP image) it takes about 40 % less CPU per
  * 1080p frame for the same picture (README, "Performance"). The clip is fetched from the page, so
- * its URL must answer CORS for the page's origin (on Lambda the Remotion site's: the bucket's second
- * CORS rule in infra/bucket.ts; the local S3 server allows any origin). No fallback to <OffthreadVideo>: a clip it cannot read fails the render
+ * its URL must answer CORS for the page's origin (the bucket's second CORS rule, shared/domain/bucket-cors.ts:
+ * on Lambda the Remotion site's origin, locally the renderer's page, remotion/local-page-origin.ts). No fallback to <OffthreadVideo>: a clip it cannot read fails the render
  * with Remotion's reason instead of silently rendering at the old speed.
  */
 export const MediaClip: ClipLayer = ({ src }) => (

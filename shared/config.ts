@@ -17,6 +17,8 @@ import { BUILTIN_DEFAULT_FORMATS, parseFormatList, type VideoFormat } from './do
 /** The deployed stack passes an optional setting it has no value for as "" (Terraform has no "unset" in a map). */
 const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
 
+const DEFAULT_ALLOWED_ORIGINS = '*';
+
 const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   BUCKET_NAME: z.string().min(3),
@@ -66,7 +68,7 @@ const envSchema = z.object({
   REMOTION_SERVE_URL: z.string().optional(),
   REMOTION_REGION: z.string().optional(),
   REMOTION_BROWSER_EXECUTABLE: z.string().optional(),
-  ALLOWED_ORIGINS: z.string().default('*'),
+  ALLOWED_ORIGINS: z.string().default(DEFAULT_ALLOWED_ORIGINS),
   MAX_JOBS_PER_DAY: z.coerce.number().int().min(0).default(50),
   ANONYMOUS_JOBS_PER_DAY: z.coerce.number().int().min(0).default(0),
   MAX_JOBS_PER_DAY_TOTAL: z.coerce.number().int().min(0).default(500),
@@ -182,6 +184,14 @@ function ltxPrices(json: string | undefined): LtxPriceTable {
   return table;
 }
 
+/**
+ * ALLOWED_ORIGINS, comma-separated: the pages that may call the API and upload photos to the bucket
+ * (the API's CORS and the bucket's PUT rule take the same list, in AWS and in the local stack).
+ */
+export function parseAllowedOrigins(csv: string = DEFAULT_ALLOWED_ORIGINS): string[] {
+  return csv.split(',').map((o) => o.trim()).filter(Boolean);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): PipelineConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -231,7 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicMediaBaseUrl: e.CDN_BASE_URL ?? e.PUBLIC_MEDIA_BASE_URL,
     renderScale: e.RENDER_SCALE,
     renderer,
-    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: parseAllowedOrigins(e.ALLOWED_ORIGINS),
     maxJobsPerDay: e.MAX_JOBS_PER_DAY,
     anonymousJobsPerDay: e.ANONYMOUS_JOBS_PER_DAY,
     maxJobsPerDayTotal: e.MAX_JOBS_PER_DAY_TOTAL,

@@ -4,13 +4,17 @@ import type { ServerResponse } from 'node:http';
 const escapeXml = (text: string): string =>
   text.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch] as string);
 
-/** Answers with S3's XML error document, keeping CORS headers so a browser can read the refusal. */
+/**
+ * Answers with S3's XML error document. `cors` are the headers of the bucket's CORS rule matching
+ * the request's origin and method (cors-configuration.ts), none when no rule does: as S3, a refusal
+ * is readable by a browser only from where the request itself would be allowed.
+ */
 export function sendS3Error(
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
-  corsOrigin: string | undefined,
+  cors: Record<string, string> | undefined,
   details: Record<string, string> = {},
 ): void {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
@@ -23,10 +27,7 @@ export function sendS3Error(
     'Content-Length': Buffer.byteLength(body),
     'x-amz-request-id': requestId,
   };
-  if (corsOrigin) {
-    headers['Access-Control-Allow-Origin'] = corsOrigin;
-    headers['Vary'] = 'Origin';
-  }
+  if (cors) Object.assign(headers, cors);
   res.writeHead(status, headers);
   res.end(body);
 }

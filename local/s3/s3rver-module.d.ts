@@ -64,3 +64,23 @@ declare module '@20minutes/s3rver/lib/models/error.js' {
   }
   export default S3Error;
 }
+
+declare module '@20minutes/s3rver/lib/models/config.js' {
+  interface S3CorsRule {
+    hasWildcardOrigin: boolean;
+    allowedOrigins: RegExp[];
+    allowedMethods: string[];
+    allowedHeaders: RegExp[];
+    exposeHeaders: string[];
+    maxAgeSeconds: number | undefined;
+  }
+  /** s3rver's parsed CORS configuration: the same object its CORS middleware matches requests with. */
+  class S3CorsConfiguration {
+    /** Parses and checks the XML as PutBucketCors does (methods, one wildcard per origin); throws an S3Error. */
+    static validate(xml: string): S3CorsConfiguration;
+    readonly rules: S3CorsRule[];
+    /** The first rule allowing this origin and method, as S3 evaluates them. */
+    matchRule(origin: string, method: string): S3CorsRule | undefined;
+  }
+  export { S3CorsConfiguration, type S3CorsRule };
+}

@@ -9,7 +9,9 @@ import AWSAccount from '@20minutes/s3rver/lib/models/account.js';
 import { describeError } from '../../shared/domain/errors';
 import type { ObjectCreated, ObjectCreatedReason } from '../../shared/domain/object-created-event';
 import { ContainedStore } from './contained-store';
-import { corsConfigurationXml } from './cors-configuration';
+import { bucketCors } from './cors-configuration';
+import { LOCAL_RENDER_PAGE_ORIGIN } from '../../remotion/local-page-origin';
+import { pipelineBucketCorsRules, type PipelineBucketCorsOrigins } from '../../shared/domain/bucket-cors';
 import { verifyPostPolicy } from './post-policy';
 import { sendS3Error } from './s3-error-response';
 import { verifySigV4 } from './verify-sigv4';
@@ -42,8 +44,12 @@ export interface ObjectStoreOptions {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
-  /** Origins allowed by the bucket's CORS rule (default ['*']). */
-  corsOrigins?: string[];
+  /**
+   * The origins of the bucket's two CORS rules (shared/domain/bucket-cors.ts, the same rules as the
+   * AWS bucket): PUT from `uploadOrigins`, ranged GET/HEAD from `renderPageOrigins`. Default: uploads
+   * from any origin, reads from the local Remotion renderer's page only.
+   */
+  corsOrigins?: PipelineBucketCorsOrigins;
   /** Key prefixes anyone may GET/HEAD without a signature (default none, as a private bucket). */
   publicReadPrefixes?: string[];
   /** Largest browser-form POST accepted (default 64 MiB). */
@@ -86,7 +92,7 @@ function sequencerFactory(): () => string {
 export async function startObjectStore(options: ObjectStoreOptions): Promise<LocalObjectStore> {
   const { bucket, accessKeyId, secretAccessKey } = options;
   const host = options.host ?? '127.0.0.1';
-  const corsOrigins = options.corsOrigins ?? ['*'];
+  const cors = bucketCors(pipelineBucketCorsRules(options.corsOrigins ?? { uploadOrigins: ['*'], renderPageOrigins: [LOCAL_RENDER_PAGE_ORIGIN] }));
   const publicReadPrefixes = options.publicReadPrefixes ?? [];
   const maxPostBytes = options.maxPostBytes ?? 64 * 1024 * 1024;
   const log = options.log ?? (() => {});
@@ -98,7 +104,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
     vhostBuckets: false,
     // The front verifies signatures (verify-sigv4.ts); s3rver's own check mis-signs bucket URLs ending in "/".
     allowMismatchedSignatures: true,
-    configureBuckets: [{ name: bucket, configs: [corsConfigurationXml(corsOrigins)] }],
+    configureBuckets: [{ name: bucket, configs: [cors.xml] }],
   });
   // Keys resolve inside the bucket and copies need a signed source, at the storage layer (contained-store.ts).
   const store = new ContainedStore(directory);
@@ -153,34 +159,32 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
       requestContext.run({ completesMultipart: req.method === 'POST' && url.searchParams.has('uploadId') }, () => s3rverHandler(req, res)),
     );
 
-  const corsOriginFor = (origin: string | undefined): string | undefined =>
-    origin === undefined ? undefined : corsOrigins.includes('*') ? '*' : corsOrigins.includes(origin) ? origin : undefined;
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
-    const cors = corsOriginFor(req.headers.origin);
 
-    if (method === 'OPTIONS') return forward(req, res, url);
+    if (method === 'OPTIONS') return answerPreflight(req, res, url);
+    // The front's own refusals carry the CORS headers of the rule S3 would pick: origin AND method.
+    const corsHeaders = cors.responseHeaders(req.headers.origin, method);
 
     if (fault && (fault.method === undefined || fault.method === method)) {
       const { status, code } = fault;
       if (fault.times !== undefined && --fault.times <= 0) fault = null;
       log(`fault injected: ${method} ${url.pathname} -> ${status} ${code}`);
       const message = code === 'SlowDown' ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.';
-      return sendS3Error(res, status, code, message, cors);
+      return sendS3Error(res, status, code, message, corsHeaders);
     }
 
     const authorization = req.headers.authorization;
     const credential = url.searchParams.get('X-Amz-Credential');
     if ((authorization && !authorization.startsWith('AWS4-HMAC-SHA256 ')) || url.searchParams.has('Signature')) {
-      return sendS3Error(res, 400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', cors);
+      return sendS3Error(res, 400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', corsHeaders);
     }
     if (authorization || credential !== null || url.searchParams.has('X-Amz-Algorithm')) {
       const refusal = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, { accessKeyId, secretAccessKey });
       if (refusal) {
         log(`refused ${method} ${url.pathname}: ${refusal.code}`);
-        return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors, refusal.details);
+        return sendS3Error(res, refusal.status, refusal.code, refusal.message, corsHeaders, refusal.details);
       }
       // s3rver reads the copy source with decodeURI, which leaves "%2F" as is; S3 decodes it fully.
       const copySource = req.headers['x-amz-copy-source'];
@@ -188,17 +192,17 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
         try {
           req.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(copySource));
         } catch {
-          return sendS3Error(res, 400, 'InvalidArgument', `Invalid copy source encoding: ${copySource}`, cors);
+          return sendS3Error(res, 400, 'InvalidArgument', `Invalid copy source encoding: ${copySource}`, corsHeaders);
         }
       }
       // S3 checks the body against the digests the request names before storing anything.
       if (hasBodyDigest(req)) {
         const body = await readBody(req, maxPostBytes);
-        if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `The local S3 verifies digests of bodies up to ${maxPostBytes} bytes.`, cors);
+        if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `The local S3 verifies digests of bodies up to ${maxPostBytes} bytes.`, corsHeaders);
         const mismatch = verifyBodyDigests(req, body);
         if (mismatch) {
           log(`refused ${method} ${url.pathname}: ${mismatch.code}`);
-          return sendS3Error(res, mismatch.status, mismatch.code, mismatch.message, cors);
+          return sendS3Error(res, mismatch.status, mismatch.code, mismatch.message, corsHeaders);
         }
         return forward(replayRequest(req, body), res, url);
       }
@@ -206,23 +210,32 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
     }
 
     const isFormUpload = method === 'POST' && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
-    if (isFormUpload) return handleFormUpload(req, res, url, cors);
+    if (isFormUpload) return handleFormUpload(req, res, url, corsHeaders);
 
     const key = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
     if ((method === 'GET' || method === 'HEAD') && key !== '' && publicReadPrefixes.some((prefix) => key.startsWith(prefix))) {
       return forward(req, res, url);
     }
-    return sendS3Error(res, 403, 'AccessDenied', 'Access Denied', cors);
+    return sendS3Error(res, 403, 'AccessDenied', 'Access Denied', corsHeaders);
   }
 
-  async function handleFormUpload(req: IncomingMessage, res: ServerResponse, url: URL, cors: string | undefined): Promise<void> {
+  /** Preflights are answered here, from the same rules s3rver matches: S3 echoes the origin and says the rule's max age (s3rver answers `*` and none). */
+  function answerPreflight(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void {
+    if (url.pathname.split('/')[1] !== bucket) return forward(req, res, url);
+    const answer = cors.preflight(req.headers);
+    if (!answer.allowed) return sendS3Error(res, answer.status, answer.code, answer.message, undefined);
+    res.writeHead(200, { ...answer.headers, 'Content-Length': 0 });
+    res.end();
+  }
+
+  async function handleFormUpload(req: IncomingMessage, res: ServerResponse, url: URL, corsHeaders: Record<string, string> | undefined): Promise<void> {
     const body = await readBody(req, maxPostBytes);
-    if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${maxPostBytes} bytes.`, cors);
+    if (body === null) return sendS3Error(res, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${maxPostBytes} bytes.`, corsHeaders);
     let form: FormData;
     try {
       form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] as string } }).formData();
     } catch {
-      return sendS3Error(res, 400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', cors);
+      return sendS3Error(res, 400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.', corsHeaders);
     }
     const fields = new Map<string, string>();
     let fileSize = 0;
@@ -231,7 +244,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
       else if (name === 'file') fileSize = value.size;
     }
     const refusal = verifyPostPolicy(fields, fileSize, bucket, { accessKeyId, secretAccessKey });
-    if (refusal) return sendS3Error(res, refusal.status, refusal.code, refusal.message, cors);
+    if (refusal) return sendS3Error(res, refusal.status, refusal.code, refusal.message, corsHeaders);
     // The body is consumed: hand s3rver a replay of it on the same socket.
     const replay = replayRequest(req, body);
     return forward(replay, res, url);

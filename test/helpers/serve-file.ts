@@ -2,37 +2,31 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bucketCors } from '../../local/s3/cors-configuration';
+import { LOCAL_RENDER_PAGE_ORIGIN } from '../../remotion/local-page-origin';
+import { pipelineBucketCorsRules } from '../../shared/domain/bucket-cors';
 
-export interface ServeFileOptions {
-  /**
-   * Origins allowed to read the file from a page, answered as S3 answers a bucket's CORS rule for
-   * GET/HEAD (no rule: no CORS headers, so a page's fetch fails). Default `['*']`, like the local stack.
-   */
-  corsOrigins?: string[];
-}
+/** The pipeline bucket's read rule (ranged GET/HEAD from the render page's origin), as the local S3 answers it. */
+const clipCors = bucketCors(
+  pipelineBucketCorsRules({ uploadOrigins: [], renderPageOrigins: [LOCAL_RENDER_PAGE_ORIGIN] }).filter((rule) => rule.allowedMethods.includes('GET')),
+);
 
 /**
- * Serves one file over HTTP on 127.0.0.1 (free port) the way a presigned S3 GET answers: byte
- * ranges (206 with Content-Range, 416 past the end) and CORS only for the allowed origins.
+ * Serves one file over HTTP on 127.0.0.1 (free port) the way a presigned GET of the local bucket
+ * answers: byte ranges (206 with Content-Range, 416 past the end) and the bucket's CORS read rule, so a
+ * render only passes if the Remotion page's origin is the one the bucket allows (http://localhost:*).
  */
-export async function serveFile(file: string, contentType: string, options: ServeFileOptions = {}): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+export async function serveFile(file: string, contentType: string): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   const { size } = await stat(file);
-  const corsOrigins = options.corsOrigins ?? ['*'];
   let count = 0;
   const server: Server = createServer((req, res) => {
     count += 1;
-    const origin = req.headers.origin;
-    const cors: Record<string, string> = {};
-    if (origin !== undefined && (corsOrigins.includes('*') || corsOrigins.includes(origin))) {
-      cors['access-control-allow-origin'] = corsOrigins.includes('*') ? '*' : origin;
-      cors['access-control-expose-headers'] = 'Content-Length, Content-Range, Content-Type, ETag, Accept-Ranges';
-      cors.vary = 'Origin';
-    }
     if (req.method === 'OPTIONS') {
-      const allowed = cors['access-control-allow-origin'] !== undefined;
-      res.writeHead(allowed ? 200 : 403, allowed ? { ...cors, 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '' } : {});
+      const answer = clipCors.preflight(req.headers);
+      res.writeHead(answer.allowed ? 200 : answer.status, answer.allowed ? answer.headers : {});
       return void res.end();
     }
+    const cors = clipCors.responseHeaders(req.headers.origin, req.method ?? 'GET') ?? {};
     const headers = { ...cors, 'content-type': contentType, 'accept-ranges': 'bytes', etag: `"${size}"` };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (range && (range[1] !== '' || range[2] !== '')) {

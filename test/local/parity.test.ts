@@ -36,6 +36,7 @@ async function freeBase(avoid: number[] = []): Promise<number> {
   }
 }
 
+const STUDIO_ORIGIN = 'https://studio.example';
 let a: LocalStack;
 let b: LocalStack;
 let photo: Buffer;
@@ -46,8 +47,10 @@ const baseB = await freeBase([baseA]);
 beforeAll(async () => {
   photo = await readFile('remotion/public/sample/villa-small.jpg');
   dir = await mkdtemp(join(tmpdir(), 'villa-parity-'));
-  const start = (base: number) => startTestStack({ ports: portsFromBase(String(base)), renderer: ({ store }) => new CopyClipRenderer(store) }).then((s) => s.stack);
-  [a, b] = await Promise.all([start(baseA), start(baseB)]);
+  const start = (base: number, env?: Record<string, string>) =>
+    startTestStack({ ports: portsFromBase(String(base)), renderer: ({ store }) => new CopyClipRenderer(store), ...(env ? { env } : {}) }).then((s) => s.stack);
+  // Stack b is deployed for one web app only, as an AWS deployment with allowed_origins set.
+  [a, b] = await Promise.all([start(baseA), start(baseB, { ALLOWED_ORIGINS: STUDIO_ORIGIN })]);
 }, 120_000);
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
@@ -84,6 +87,25 @@ describe('two local stacks side by side (LOCAL_PORT_BASE)', () => {
     expect(a.routes.eventSources.ltx!.stats().deletedRecords).toBeGreaterThanOrEqual(1);
     expect(b.routes.eventSources.ltx!.stats().deletedRecords).toBeGreaterThanOrEqual(1);
   }, 90_000);
+});
+
+describe('the bucket’s CORS as in AWS', () => {
+  const preflight = (stack: LocalStack, origin: string, method: string, headers: string) =>
+    fetch(`${stack.info.s3Endpoint}/${stack.info.bucket}/images/u/photo.jpg`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers },
+    }).then((res) => ({ status: res.status, origin: res.headers.get('access-control-allow-origin') }));
+
+  it('takes uploads from the stack’s ALLOWED_ORIGINS (as the API) and ranged reads from the local Remotion page only', async () => {
+    expect(await preflight(b, STUDIO_ORIGIN, 'PUT', 'content-type')).toEqual({ status: 200, origin: STUDIO_ORIGIN });
+    expect(await preflight(b, 'https://elsewhere.example', 'PUT', 'content-type')).toEqual({ status: 403, origin: null });
+    // Stack a keeps the default ALLOWED_ORIGINS (*): any page may upload.
+    expect(await preflight(a, 'https://elsewhere.example', 'PUT', 'content-type')).toEqual({ status: 200, origin: '*' });
+    for (const stack of [a, b]) {
+      expect(await preflight(stack, 'http://localhost:3000', 'GET', 'range')).toEqual({ status: 200, origin: 'http://localhost:3000' });
+      expect(await preflight(stack, stack.info.webUrl, 'GET', 'range')).toEqual({ status: 403, origin: null });
+    }
+  });
 });
 
 describe('the LTX queue as in AWS', () => {
