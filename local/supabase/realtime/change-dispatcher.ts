@@ -55,6 +55,10 @@ interface Match {
 /** Supabase's limit before it strips large values and reports 413 in `errors`. */
 const MAX_RECORD_BYTES = 1024 * 1024;
 const BATCH = 200;
+/** How long an id skipped over is looked for (a transaction open longer is rare; the prune window is a minute too). */
+const GAP_WAIT_MS = 60_000;
+/** At most this many skipped ids are remembered (a bulk insert rolled back leaves thousands, none of which will come). */
+const MAX_GAPS = 1_000;
 
 function asRecord(v: unknown): Record<string, unknown> | null {
   const o = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
@@ -80,6 +84,8 @@ export class ChangeDispatcher {
   private catalog = new Map<string, TableInfo>();
   private catalogDirty = false;
   private lastId = 0;
+  /** Ids skipped over by a read (their transaction had not committed yet), with when: see noteGaps. */
+  private readonly gaps = new Map<number, number>();
   private draining: Promise<void> | null = null;
   private again = false;
   private unlisten: (() => Promise<void>)[] = [];
@@ -93,9 +99,12 @@ export class ChangeDispatcher {
 
   async start(): Promise<void> {
     await this.refreshCatalog();
-    const { rows } = await this.db.query<{ max: string | null }>('select max(id)::text as max from realtime.changes');
-    // Changes made before this server started are not replayed: Supabase does not either.
-    this.lastId = Number(rows[0]?.max ?? 0);
+    // Changes made before this server started are not replayed: Supabase does not either. The
+    // sequence, not the table (pruned, maybe empty), says which ids are taken.
+    const { rows } = await this.db.query<{ last: string | null }>(
+      `select greatest((select max(id) from realtime.changes), (select last_value from realtime.changes_id_seq where is_called))::text as last`,
+    );
+    this.lastId = Number(rows[0]?.last ?? 0);
     this.unlisten.push(await this.db.listen(NOTIFY_CHANNEL, () => this.kick()));
     this.unlisten.push(
       await this.db.listen(CATALOG_CHANNEL, () => {
@@ -158,26 +167,55 @@ export class ChangeDispatcher {
 
   private async drain(): Promise<void> {
     for (;;) {
+      this.expireGaps();
+      const gaps = [...this.gaps.keys()];
       const { rows } = await this.db.query<ChangeRow>(
         // Ordered by the bigint column c.id: a bare `order by id` would name the text output
         // column and sort 10 before 9, and lastId (the last row read) would then move backwards
         // and the next read would deliver those changes again (or skip some past the batch).
         `select c.id::text as id, c.schema_name, c.table_name, c.type, c.record, c.old_record,
                 to_char(c.commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as commit_timestamp
-           from realtime.changes c where c.id > $1 order by c.id limit ${BATCH}`,
-        [this.lastId],
+           from realtime.changes c where c.id > $1 or c.id = any($2::bigint[]) order by c.id limit ${BATCH}`,
+        [this.lastId, gaps],
       );
       for (const row of rows) {
         if (this.closed) return;
+        const id = Number(row.id);
+        if (this.gaps.has(id)) {
+          // A change that committed after later ones were read: delivered now, in commit order.
+          this.gaps.delete(id);
+        } else {
+          this.noteGaps(id);
+          this.lastId = id;
+        }
         try {
           await this.dispatch(row);
         } catch (err) {
           this.log(`realtime: change ${row.id} on ${row.schema_name}.${row.table_name} not delivered: ${err instanceof Error ? err.message : String(err)}`);
         }
-        this.lastId = Number(row.id);
       }
       if (rows.length < BATCH) return;
     }
+  }
+
+  /**
+   * Ids are taken when a change is written, not when it commits: a transaction that took id 7 and
+   * commits after the one that took 8 shows up only once 8 has been read. Supabase reads the WAL in
+   * commit order and delivers both; here each id skipped over is remembered and read again on the
+   * next drains (its commit's NOTIFY brings one), until it turns up or GAP_WAIT_MS passes (a rolled
+   * back transaction leaves its id unused for good).
+   */
+  private noteGaps(id: number): void {
+    const now = Date.now();
+    for (let missing = this.lastId + 1; missing < id && missing > 0; missing++) {
+      if (this.gaps.size >= MAX_GAPS) this.gaps.delete(this.gaps.keys().next().value!);
+      this.gaps.set(missing, now);
+    }
+  }
+
+  private expireGaps(): void {
+    const before = Date.now() - GAP_WAIT_MS;
+    for (const [id, seenAt] of this.gaps) if (seenAt < before) this.gaps.delete(id);
   }
 
   private async tableInfo(row: ChangeRow, record: Record<string, unknown> | null): Promise<TableInfo | undefined> {

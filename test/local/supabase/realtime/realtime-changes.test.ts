@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, newUserId, startHarness, waitFor, type Harness } from './realtime-harness';
+import { TEST_BACKEND } from '../../../helpers/test-database';
 
 describe('postgres_changes through real supabase-js', () => {
   let h: Harness;
@@ -100,6 +101,31 @@ describe('postgres_changes through real supabase-js', () => {
     await waitFor(() => l.changes.find((c) => (c.new as { progress: number }).progress === 4), 5000, 'the fourth INSERT');
     const progress = l.changes.map((c) => (c.new as { progress: number }).progress);
     expect(progress, `statuses ${l.statuses.join(',')}; server log: ${h.logs.join(' | ')}`).toEqual([1, 2, 3, 4]);
+    await client.removeAllChannels();
+  });
+
+  // PGlite has one connection: its transactions never interleave, so only a real server can show this.
+  it.runIf(TEST_BACKEND === 'postgres')('delivers a change whose transaction commits after a later one (ids are taken at write, not at commit)', async () => {
+    const client = await h.client(await h.userToken(alice));
+    const l = await listen(client, 'late-' + alice, [{ event: 'INSERT', filter: `user_id=eq.${alice}` }]);
+    const progressSeen = () => l.changes.map((c) => (c.new as { progress: number }).progress);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => (written = resolve));
+    // This transaction takes the lower id, then stays open while another one takes the next and commits.
+    const slow = h.db.transaction(async (tx) => {
+      await tx.query(`insert into public.video_jobs (user_id, progress) values ($1, 1)`, [alice]);
+      written();
+      await held;
+    });
+    await wrote;
+    await insertJob(alice, { progress: 2 });
+    await waitFor(() => (progressSeen().includes(2) ? true : undefined), 5000, 'the change committed first');
+    release();
+    await slow;
+    await waitFor(() => (progressSeen().includes(1) ? true : undefined), 5000, `the change committed last (seen ${progressSeen().join(',')}; server log: ${h.logs.join(' | ')})`);
+    expect(progressSeen()).toEqual([2, 1]);
     await client.removeAllChannels();
   });
 
