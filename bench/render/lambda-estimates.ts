@@ -5,19 +5,15 @@ import {
   estimateLambdaRender,
   lambdaCostUsd,
   type LambdaCostModel,
+  type LambdaPlanRow,
 } from '../../shared/domain/lambda-render-plan';
-import { VIDEO_FORMAT_SPECS, type VideoFormat } from '../../shared/domain/video-formats';
+import { VIDEO_FORMAT_SPECS } from '../../shared/domain/video-formats';
 
 /** Lambda gives a function one vCPU per 1769 MB (AWS Lambda docs, "Memory and computing power"). */
 const MB_PER_VCPU = 1769;
 
-export interface LambdaEstimateRow {
-  format: VideoFormat;
-  seconds: number;
-  fps: number;
-  frames: number;
-  framesPerLambda: number;
-  lambdas: number;
+/** A row of the plan table (format, length, split) with what it is expected to take and cost. */
+export interface LambdaEstimateRow extends LambdaPlanRow {
   /** With the model's own secondsPerFrame1080p (shared/domain/lambda-render-plan.ts). */
   wallSeconds: number;
   costUsd: number;
@@ -43,12 +39,7 @@ export function lambdaEstimates(cpuSecondsPerFrame1080p: number, model: LambdaCo
     const withMeasured = estimateLambdaRender(shape, row.framesPerLambda, measured);
     const pick = chooseLambdaRenderPlan(shape, measured);
     return {
-      format: row.format,
-      seconds: row.seconds,
-      fps: row.fps,
-      frames: row.frames,
-      framesPerLambda: row.framesPerLambda,
-      lambdas: row.lambdas,
+      ...row,
       wallSeconds: round(expected.wallSeconds, 1),
       costUsd: round(lambdaCostUsd(expected, model), 4),
       measuredWallSeconds: round(withMeasured.wallSeconds, 1),
