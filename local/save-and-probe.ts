@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ffprobePath } from '../remotion/ffmpeg-binaries';
-
-const run = promisify(execFile);
+import { probeMedia } from '../remotion/probe-media';
 
 export interface SavedVideo {
   path: string;
@@ -26,15 +22,14 @@ export async function saveAndProbe(url: string, dir: string, name: string): Prom
   await mkdir(dir, { recursive: true });
   const path = join(dir, name);
   await writeFile(path, bytes);
-  const { stdout } = await run(ffprobePath(), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', path]);
-  const probed = JSON.parse(stdout) as { streams: Array<{ codec_type: string; width?: number; height?: number }>; format: { duration?: string } };
+  const probed = await probeMedia(path);
   const video = probed.streams.find((s) => s.codec_type === 'video');
   return {
     path,
     bytes: bytes.length,
     width: video?.width ?? 0,
     height: video?.height ?? 0,
-    durationSeconds: Number(probed.format.duration ?? NaN),
+    durationSeconds: probed.durationSeconds,
     hasAudio: probed.streams.some((s) => s.codec_type === 'audio'),
   };
 }
