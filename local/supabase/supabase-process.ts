@@ -64,7 +64,8 @@ export async function startSupabaseProcess(options: SupabaseProcessOptions & { d
   });
   let db;
   try {
-    db = await createPostgresDatabase({ connectionString: options.databaseUrl, log });
+    // The child bootstrapped the database before it said ready: the parent's pool only connects.
+    db = await createPostgresDatabase({ connectionString: options.databaseUrl, bootstrapped: true, log });
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

@@ -11,6 +11,8 @@ export interface PostgresDatabaseOptions {
   max?: number;
   /** Per-role statement timeouts overriding the roles' own settings (anon 3 s, authenticated 8 s). */
   statementTimeouts?: StatementTimeouts;
+  /** The Supabase roles and schemas are known to be there (another connection to this database made them): skip the bootstrap. */
+  bootstrapped?: boolean;
   log?: (line: string) => void;
 }
 
@@ -41,8 +43,10 @@ export async function createPostgresDatabase(opts: PostgresDatabaseOptions): Pro
   pool.on('error', (err) => log(`postgres: idle connection lost: ${err.message}`));
   try {
     // A Supabase project's own database has all of this, owned by roles we may not alter: leave it be.
-    const isSupabase = await pool.query(`select 1 from pg_roles where rolname = 'supabase_admin'`);
-    if (isSupabase.rowCount === 0) await pool.query(SUPABASE_BOOTSTRAP_SQL);
+    if (!opts.bootstrapped) {
+      const isSupabase = await pool.query(`select 1 from pg_roles where rolname = 'supabase_admin'`);
+      if (isSupabase.rowCount === 0) await pool.query(SUPABASE_BOOTSTRAP_SQL);
+    }
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
